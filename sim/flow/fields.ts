@@ -7,7 +7,7 @@
  * field is adding one row here (and the compiler then points at the exhaustive switches
  * over `FieldId`).
  */
-import { ETH_TYPE, IPPROTO, N_REGS, W, stageOfWord, type Stage } from './layout.js';
+import { ETH_TYPE, IPPROTO, N_REGS, VLAN_CFI, W, stageOfWord, type Stage } from './layout.js';
 
 export type Prereq =
   | 'none'
@@ -22,7 +22,8 @@ export type Prereq =
   | 'icmpv6' // IPv6, nw_proto=58
   | 'nd' // ICMPv6 type 135 or 136, code 0
   | 'nd_solicit' // ICMPv6 type 135
-  | 'nd_advert'; // ICMPv6 type 136
+  | 'nd_advert' // ICMPv6 type 136
+  | 'vlan'; // the packet has an 802.1Q tag (OpenFlow 1.2+ vlan_vid / vlan_pcp)
 
 /** How a value is written in flow syntax. */
 export type FieldFormat =
@@ -95,9 +96,9 @@ export const FIELDS: readonly Field[] = [
   field({ name: 'eth_type', aliases: ['dl_type'], word: W.DL_TYPE, bits: 16, format: 'hex', prereq: 'none', maskable: false, writable: false }),
   field({ name: 'vlan_tci', word: W.VLAN0, bits: 16, format: 'hex', prereq: 'none' }),
   field({ name: 'dl_vlan', word: W.VLAN0, bits: 12, format: 'decimal', prereq: 'none', maskable: false }),
-  field({ name: 'vlan_vid', word: W.VLAN0, bits: 13, format: 'decimal', prereq: 'none' }),
+  field({ name: 'vlan_vid', word: W.VLAN0, bits: 13, format: 'decimal', prereq: 'vlan' }),
   field({ name: 'dl_vlan_pcp', word: W.VLAN0, bits: 3, shift: 13, format: 'decimal', prereq: 'none', maskable: false }),
-  field({ name: 'vlan_pcp', word: W.VLAN0, bits: 3, shift: 13, format: 'decimal', prereq: 'none', maskable: false }),
+  field({ name: 'vlan_pcp', word: W.VLAN0, bits: 3, shift: 13, format: 'decimal', prereq: 'vlan', maskable: false }),
 
   field({ name: 'ip_src', aliases: ['nw_src'], word: W.NW_SRC, bits: 32, format: 'ipv4', prereq: 'ip' }),
   field({ name: 'ip_dst', aliases: ['nw_dst'], word: W.NW_DST, bits: 32, format: 'ipv4', prereq: 'ip' }),
@@ -182,6 +183,8 @@ export function prereqOk(prereq: Prereq, key: Uint32Array): boolean {
       return prereqOk('icmpv6', key) && key[W.TP_DST] === 0 && key[W.TP_SRC] === 135;
     case 'nd_advert':
       return prereqOk('icmpv6', key) && key[W.TP_DST] === 0 && key[W.TP_SRC] === 136;
+    case 'vlan':
+      return (key[W.VLAN0]! & VLAN_CFI) !== 0;
     default: {
       const never: never = prereq;
       throw new Error(`unknown prerequisite ${String(never)}`);
