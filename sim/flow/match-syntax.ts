@@ -677,8 +677,33 @@ export function checkMatchPrereqs(match: Match): void {
 }
 
 /**
- * Parses a whole match (`tcp,nw_src=10.0.0.0/8,tp_dst=80`). Fields whose prerequisites
- * are unmet are dropped as ovs-ofctl drops them. Unknown words are errors.
+ * Rewrites the VLAN match as it comes back from a trip through OpenFlow 1.2+ (OXM),
+ * which has no vlan_tci: only vlan_vid (VID plus the tag-present bit, maskable) and an
+ * exact vlan_pcp sent only when the VID part is non-zero. So `vlan_tci=0` turns into
+ * `vlan_tci=0x0000/0x1fff` and a PCP-only mask without the present bit is lost, as on a
+ * real switch programmed over OpenFlow 1.3 or 1.5 (the oracle's setting). The inner tag
+ * cannot be matched over OXM at all.
+ */
+export function oxmVlanRoundTrip(match: Match): void {
+  const tci = match.key[W.VLAN0]! & 0xffff;
+  const mask = match.mask[W.VLAN0]! & 0xffff;
+  const vidBits = VLAN_VID_MASK | VLAN_CFI;
+  const vid = tci & vidBits;
+  let newTci = vid & mask;
+  let newMask = mask & vidBits;
+  if (vid !== 0 && (mask & VLAN_PCP_MASK) !== 0) {
+    newTci |= (tci & VLAN_PCP_MASK) | VLAN_CFI;
+    newMask |= VLAN_PCP_MASK | VLAN_CFI;
+  }
+  setWordBits(match, W.VLAN0, 0xffff, newTci, newMask);
+  setWordBits(match, W.VLAN1, 0xffff, 0, 0);
+}
+
+/**
+ * Parses a whole match (`tcp,nw_src=10.0.0.0/8,tp_dst=80`) into what an OVS switch
+ * stores for it when ovs-ofctl sends it over OpenFlow 1.3+: fields whose prerequisites
+ * are unmet are dropped (`dropUnmetPrereqs`) and VLAN matches take their OXM form
+ * (`oxmVlanRoundTrip`). Unknown words are errors.
  */
 export function parseMatch(text: string, ctx?: MatchSyntaxContext): Match {
   const match = catchAllMatch();
@@ -686,6 +711,7 @@ export function parseMatch(text: string, ctx?: MatchSyntaxContext): Match {
     if (!applyMatchToken(match, name, value, ctx)) throw new FlowSyntaxError(`unknown keyword ${name}`);
   }
   dropUnmetPrereqs(match);
+  oxmVlanRoundTrip(match);
   return match;
 }
 
@@ -694,6 +720,8 @@ export function parseMatch(text: string, ctx?: MatchSyntaxContext): Match {
 
 /** A field's prerequisite as an exact flow must satisfy it (OVS's mf_are_prereqs_ok). */
 function tracePrereqOk(f: Field, key: FlowKey): boolean {
+  // OVS requires a tag for vlan_pcp only; vlan_vid may say "no tag" (0).
+  if (f.name === 'vlan_vid') return true;
   if (f.name === 'vlan_pcp') return (key[W.VLAN0]! & VLAN_CFI) !== 0;
   if (!prereqOk(f.prereq, key)) return false;
   if (f.prereq === 'tcp' || f.prereq === 'udp' || f.prereq === 'sctp') return (key[W.NW_FRAG]! & FRAG_LATER) === 0;

@@ -55,8 +55,12 @@ describe('applyMatchToken', () => {
     const m = parseMatch('dl_vlan=5,dl_vlan_pcp=3');
     expect(m.key[W.VLAN0]! & 0xffff).toBe(0x7005);
     expect(m.mask[W.VLAN0]! & 0xffff).toBe(0xffff);
+    // ovs-ofctl's own match has mask 0xffff; over OpenFlow 1.5 it becomes 0x1fff.
+    const m0 = catchAllMatch();
+    applyMatchToken(m0, 'dl_vlan', '0xffff');
+    expect(m0.mask[W.VLAN0]).toBe(0xffff);
     const none = parseMatch('dl_vlan=0xffff');
-    expect(none.mask[W.VLAN0]! & 0xffff).toBe(0xffff);
+    expect(none.mask[W.VLAN0]).toBe(0x1fff);
     expect(none.key[W.VLAN0]).toBe(0);
   });
   it('reads vlan_vid with OpenFlow 1.2 semantics', () => {
