@@ -484,6 +484,10 @@ function modifyAction(ctx: Ctx, st: ActState): string | null {
     () => (st.proto === 'arp' ? pick(r, [`set_field:${ip4()}->arp_tpa`, `set_field:${mac()}->arp_sha`, 'set_field:2->arp_op']) : null),
     () => `note:${Array.from({ length: int(r, 1, 6) }, () => int(r, 0, 255).toString(16).padStart(2, '0')).join('.')}`,
   ];
+  if (st.vlan && chance(r, 0.2)) {
+    st.vlan = false;
+    return pick(r, ['strip_vlan', 'pop_vlan']);
+  }
   for (let tries = 0; tries < 6; tries++) {
     const a = pick(r, opts)();
     if (a === null) continue;
