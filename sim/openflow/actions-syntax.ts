@@ -25,7 +25,7 @@ import { parseIpv4, parseMac } from '../flow/addr.js';
 import { fieldCarriers, hasNxmHeader, parseSubfield, parseSubfieldPrefix, subfieldBits } from './nxm-names.js';
 import type { ControllerReason, Ofpact } from './ofpact.js';
 import { TABLE_CURRENT } from './ofpact.js';
-import { atLeast, PS, P, requireUsable, type OfVersion, type Protocols } from './version.js';
+import { allowedProtocols, atLeast, PS, P, requireUsable, type OfVersion, type Protocols } from './version.js';
 
 export interface ParseActionsOptions {
   readonly version: OfVersion;
@@ -52,7 +52,22 @@ export interface ParsedActions {
 export function parseActions(text: string, opts: ParseActionsOptions): Ofpact[] {
   const r = parseActionsDetailed(text, opts);
   requireUsable(r.usable, opts.version);
+  checkAsSwitch(r.actions, opts);
   return r.actions;
+}
+
+/**
+ * OpenFlow 1.1+ switches check the actions they decode against the match and refuse
+ * what OpenFlow 1.0 lets through (a pop_vlan on an untagged match). Call after the
+ * protocol check, as the switch only sees flows ovs-ofctl could send.
+ */
+export function checkAsSwitch(actions: readonly Ofpact[], opts: { version: OfVersion; match: Match; table?: number }): void {
+  if (!atLeast(opts.version, 'OpenFlow11')) return;
+  const decoded = { p: PS.ANY as Protocols };
+  checkList(actions, stateOf(opts.match), decoded, opts.table, true);
+  if ((decoded.p & allowedProtocols(opts.version)) === 0) {
+    throw new FlowSyntaxError('switch rejected the flow: actions are inconsistent with the match (OFPBAC_MATCH_INCONSISTENT)');
+  }
 }
 
 /** Like `parseActions`, but leaves the protocol check to the caller (the flow parser). */

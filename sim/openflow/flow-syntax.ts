@@ -17,7 +17,7 @@ import { prefixLength } from '../flow/addr.js';
 import type { PortMap } from '../flow/ports.js';
 import { FlowSyntaxError } from '../flow/syntax-error.js';
 import { OFP_DEFAULT_PRIORITY, type FlowEntry } from '../ofproto/rule.js';
-import { parseActionsDetailed } from './actions-syntax.js';
+import { checkAsSwitch, parseActionsDetailed } from './actions-syntax.js';
 import { fieldCarriers } from './nxm-names.js';
 import { atLeast, P, PS, requireUsable, type OfVersion, type Protocols } from './version.js';
 
@@ -104,6 +104,7 @@ export function parseFlow(text: string, opts: ParseFlowOptions): FlowEntry {
   dropUnmetPrereqs(match);
   usable &= matchProtocols(match);
   requireUsable(usable, opts.version);
+  checkAsSwitch(parsed.actions, { version: opts.version, match });
 
   // A flow-mod without a table goes to table 0, where OpenFlow 1.1+ switches check goto_table.
   if (table === undefined && atLeast(opts.version, 'OpenFlow11')) {
@@ -191,7 +192,7 @@ function cNumber(text: string): bigint | undefined {
 }
 
 /** VLAN masks OpenFlow 1.0/1.1 matches can express (dl_vlan, dl_vlan_pcp, "no tag"). */
-const PLAIN_VLAN_MASKS = new Set([0, 0x1000, 0x1fff, 0xf000, 0xffff]);
+const PLAIN_VLAN_MASKS = new Set([0, 0x1fff, 0xf000, 0xffff]);
 
 /** The protocols whose match can carry `m`. */
 export function matchProtocols(m: Match): Protocols {
