@@ -96,9 +96,18 @@ let exitHookInstalled = false;
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.once('exit', () => {
+  const killAll = (): void => {
     for (const sb of live) sb.killNow();
-  });
+  };
+  process.once('exit', killAll);
+  // On a fatal signal, take the daemons down, then let the signal do what it would have
+  // done (unless someone else handles it).
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(sig, () => {
+      killAll();
+      if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
+    });
+  }
 }
 
 function oneLine(s: string): string {
