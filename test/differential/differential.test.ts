@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OvsSandbox } from '../support/ovs-sandbox.js';
 import { generateCases } from './generate.js';
-import { ACTION_CASES, FIELD_CASES, type HandCase } from './hand-cases.js';
+import { ACTION_CASES, FIELD_CASES, REJECTED_FLOWS, type HandCase } from './hand-cases.js';
 import {
   compareCase,
   describeMismatch,
@@ -112,6 +112,21 @@ describe('differential: every match field', () => {
 describe('differential: every action', () => {
   it.each(ACTION_CASES.map((c) => [c.name, c] as const))('%s', async (_name, hc) => {
     await checkHandCase(hc);
+  });
+});
+
+describe('differential: flows OVS refuses', () => {
+  it('ovsim refuses them too', async () => {
+    const { sb, runTraces } = await env();
+    const hc: HandCase = { name: 'rejections', ports: [1, 2, 3], version: 'OpenFlow15', flows: ['priority=1,actions=2', ...REJECTED_FLOWS], traces: ['in_port=1'] };
+    const ovs = await runOvsCase(sb, hc);
+    // Self-check: each listed flow is one OVS refuses.
+    expect(ovs.rejected.map((r) => r.flow)).toEqual([...REJECTED_FLOWS]);
+    const tally = newTally();
+    compareCase(runTraces, ovs, 0, tally);
+    const accepted = tally.rejectMismatches.map((m) => `${m.flow}\n    OVS: ${m.ovsError ?? 'accepted'}\n    ovsim: ${m.simError ?? 'accepted'}`);
+    if (accepted.length > 0) expect.fail(`ovsim and OVS disagree on ${accepted.length} flows:\n${accepted.join('\n')}`);
+    expect(tally.mismatches.map(describeMismatch)).toEqual([]);
   });
 });
 

@@ -147,6 +147,10 @@ export const FIELD_CASES: HandCase[] = [
     'in_port=1,tcp,nw_src=10.1.0.1,tp_dst=80', 'in_port=1,tcp,nw_src=10.1.0.1,tp_dst=81', 'in_port=1,tcp,nw_src=10.2.0.1,tp_dst=81',
     'in_port=1,udp,nw_src=10.1.0.1', 'in_port=1,arp',
   ]),
+  // OVS accepts these, quietly dropping what the match cannot use (no L4 without a protocol).
+  c('normalized matches', ['priority=10,tp_dst=80,actions=2', 'priority=5,ip,nw_tos=3,actions=3', 'priority=0,actions=1'], [
+    'in_port=1,tcp,tp_dst=80', 'in_port=1,udp', 'in_port=1,ip,nw_tos=0', 'in_port=1,ip,nw_tos=4', 'in_port=1,arp',
+  ]),
   c('table miss', ['table=0,priority=10,tcp,actions=goto_table:1', 'table=1,priority=10,tp_dst=80,tcp,actions=2'], [
     'in_port=1,tcp,tp_dst=80', 'in_port=1,tcp,tp_dst=81', 'in_port=1,udp',
   ]),
@@ -227,4 +231,23 @@ export const ACTION_CASES: HandCase[] = [
     'table=0,priority=0,actions=write_actions(CONTROLLER)',
   ], ['in_port=1', 'in_port=2', 'in_port=3']),
   c('note', ['priority=10,actions=note:01.02.03,2,note:aa'], ['in_port=1', 'in_port=2']),
+];
+
+/** Flows OVS refuses (with -O OpenFlow15): ovsim must refuse each of them too. */
+export const REJECTED_FLOWS: readonly string[] = [
+  'actions=frobnicate',
+  'nosuchfield=1,actions=drop',
+  'table=2,actions=goto_table:1',
+  'ip,actions=mod_tp_dst:5,output:3',
+  'actions=set_field:4101->vlan_vid,output:1',
+  'actions=strip_vlan',
+  'actions=dec_ttl,output:1',
+  'tcp,actions=set_field:10.0.0.1->ipv6_src',
+  'udp,ip_frag=later,tp_dst=5,actions=drop',
+  'ipv6,ipv6_dst=5d00::/5d09:d7c0::,actions=drop',
+  'actions=push_vlan:0x8100,push_vlan:0x8100,push_vlan:0x8100,output:1',
+  'actions=write_actions(controller(userdata=01.02))',
+  'actions=output:1,goto_table:0',
+  'priority=70000,actions=drop',
+  'in_port=1/0xff,actions=drop',
 ];

@@ -110,11 +110,12 @@ function installExitHook(): void {
   }
 }
 
+/** An ovs-ofctl/ovs-appctl complaint on one line, without log prefixes and hex dumps. */
 function oneLine(s: string): string {
   return s
     .split('\n')
     .map((l) => l.replace(/^\S+\|\d+\|/, '').trim())
-    .filter((l) => l !== '')
+    .filter((l) => l !== '' && !/^[0-9a-f]{8}  /.test(l))
     .join(' | ');
 }
 
