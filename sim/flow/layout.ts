@@ -6,7 +6,9 @@
  * datapath hash and compare keys word by word without allocating.
  *
  * The words are grouped in the four stages of OVS's staged lookup, in the same order as
- * OVS's `struct flow`: metadata, L2, L3, L4. The classifier checks a subtable stage by
+ * OVS's `struct flow`: metadata, L2, L3, L4 — where, as in OVS, the last stage begins at
+ * the ND target, so ND fields, ARP hardware addresses and TCP flags are looked at with the
+ * transport ports, only once everything before them matched. The classifier checks a subtable stage by
  * stage and, when a stage rules out every rule of the subtable, un-wildcards only the
  * stages it looked at, so the stage a field belongs to decides how wide megaflows stay.
  *
@@ -43,11 +45,11 @@ export const W = {
   NW_TOS: 45, // DSCP (high 6 bits) and ECN (low 2 bits)
   NW_TTL: 46,
   NW_PROTO: 47, // IP protocol, or the low 8 bits of the ARP opcode
+  // --- L4 stage (OVS starts its last stage at nd_target, so these go with the ports) ---
   ND_TARGET: 48, // 4 words
   ARP_SHA: 52, // 2 words; also the ND source link-layer address
   ARP_THA: 54, // 2 words; also the ND target link-layer address
   TCP_FLAGS: 56,
-  // --- L4 stage ---
   TP_SRC: 57, // TCP/UDP/SCTP source port, or ICMP type
   TP_DST: 58, // TCP/UDP/SCTP destination port, or ICMP code
 } as const;
@@ -63,12 +65,12 @@ export const STAGE_START: Readonly<Record<Stage, number>> = {
   metadata: 0,
   l2: W.DL_DST,
   l3: W.NW_SRC,
-  l4: W.TP_SRC,
+  l4: W.ND_TARGET,
 };
 export const STAGE_END: Readonly<Record<Stage, number>> = {
   metadata: W.DL_DST,
   l2: W.NW_SRC,
-  l3: W.TP_SRC,
+  l3: W.ND_TARGET,
   l4: FLOW_WORDS,
 };
 

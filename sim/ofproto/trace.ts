@@ -4,7 +4,7 @@
  * and its actions, the final flow, the megaflow and the datapath actions.
  */
 import { formatOdpActions } from '../datapath/odp-actions.js';
-import { ETH_TYPE, VLAN_CFI, W } from '../flow/layout.js';
+import { ETH_TYPE, W } from '../flow/layout.js';
 import { keysEqual, type FlowKey } from '../flow/key.js';
 import { formatFlow } from '../flow/flow-format.js';
 import { formatMatch } from '../flow/match-format.js';
@@ -64,11 +64,9 @@ export function traceFlow(ofproto: Ofproto, text: string): TraceOutcome {
     const msg = e instanceof Error ? e.message : String(e);
     return { trace: text, megaflow: null, actions: null, error: msg, text: `${msg}\n` };
   }
-  // A VLAN given without its TPID is an 802.1Q tag.
-  for (let i = 0; i < 2; i++) {
-    const v = key[W.VLAN0 + i]!;
-    if (v & VLAN_CFI && v >>> 16 === 0) key[W.VLAN0 + i] = ((ETH_TYPE.VLAN_8021Q << 16) | v) >>> 0;
-  }
+  // As OVS does for a flow given as text: a non-zero outer TCI without a TPID is 802.1Q.
+  const v0 = key[W.VLAN0]!;
+  if ((v0 & 0xffff) !== 0 && v0 >>> 16 === 0) key[W.VLAN0] = ((ETH_TYPE.VLAN_8021Q << 16) | v0) >>> 0;
   const r = xlate(ofproto, key, { trace: true });
   const megaflow = formatMatch(matchFromKeyAndMask(key, r.mask), { megaflow: true });
   const actions = formatOdpActions(r.actions);

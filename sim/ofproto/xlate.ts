@@ -407,7 +407,9 @@ function prereqsOk(ctx: Ctx, p: Prereq): boolean {
   };
   const notLater = (): boolean => !(flow[W.NW_FRAG]! & FRAG_LATER);
   const isNd = (): boolean => {
-    if (!isProto(IPPROTO.ICMPV6, false) || dl !== ETH_TYPE.IPV6) return false;
+    if (dl !== ETH_TYPE.IPV6) return false;
+    ctx.mask(W.NW_PROTO, 0xff);
+    if (flow[W.NW_PROTO] !== IPPROTO.ICMPV6) return false;
     ctx.mask(W.TP_DST, 0xffff);
     if (flow[W.TP_DST] !== 0) return false;
     ctx.mask(W.TP_SRC, 0xffff);

@@ -12,7 +12,7 @@ import { FIELDS, prereqOk } from '../flow/fields.js';
 import { fieldAllOnes, readField } from '../flow/key.js';
 import { ETH_TYPE, W } from '../flow/layout.js';
 import { catchAllMatch, type Match } from '../flow/match.js';
-import { applyMatchToken, dropUnmetPrereqs, splitKeyValues } from '../flow/match-syntax.js';
+import { applyMatchToken, dropUnmetPrereqs, oxmVlanRoundTrip, splitKeyValues } from '../flow/match-syntax.js';
 import { prefixLength } from '../flow/addr.js';
 import type { PortMap } from '../flow/ports.js';
 import { FlowSyntaxError } from '../flow/syntax-error.js';
@@ -103,6 +103,8 @@ export function parseFlow(text: string, opts: ParseFlowOptions): FlowEntry {
   // ovs-ofctl quietly drops match fields whose prerequisites are missing (tp_dst without tcp).
   dropUnmetPrereqs(match);
   usable &= matchProtocols(match);
+  // OXM (OpenFlow 1.2+) has no vlan_tci: the match arrives as vlan_vid/vlan_pcp say it.
+  if (atLeast(opts.version, 'OpenFlow12')) oxmVlanRoundTrip(match);
   requireUsable(usable, opts.version);
   checkAsSwitch(parsed.actions, { version: opts.version, match });
 
