@@ -1,0 +1,59 @@
+/**
+ * `npm run bench`: ovsim's performance figures. Each section measures one part of the
+ * switch and hands back a table for people and figures for scripts; the last line printed
+ * is one JSON object with every section's figures, so a script can read `tail -1`.
+ *
+ * Usage: node dist/bench/main.js [--quick] [SECTION...]   (sections: see SECTIONS)
+ */
+import { classifierSection } from './classifier.js';
+import { formatTable, type BenchOptions, type Json, type SectionReport } from './measure.js';
+import { traceSection, xlateSection } from './xlate.js';
+
+/** Sections in the order they run; a new section is one more entry. */
+const SECTIONS: Readonly<Record<string, (opts: BenchOptions) => SectionReport>> = {
+  classifier: classifierSection,
+  xlate: xlateSection,
+  trace: traceSection,
+};
+
+function main(argv: readonly string[]): number {
+  const quick = argv.includes('--quick');
+  const names = argv.filter((a) => !a.startsWith('--'));
+  const unknownFlag = argv.find((a) => a.startsWith('--') && a !== '--quick');
+  if (unknownFlag) {
+    process.stderr.write(`bench: unknown option ${unknownFlag} (only --quick)\n`);
+    return 2;
+  }
+  const unknown = names.find((n) => !(n in SECTIONS));
+  if (unknown) {
+    process.stderr.write(`bench: unknown section "${unknown}" (known: ${Object.keys(SECTIONS).join(', ')})\n`);
+    return 2;
+  }
+  const run = names.length > 0 ? names : Object.keys(SECTIONS);
+  const figures: Record<string, Json> = {};
+  process.stdout.write(`ovsim bench — node ${process.version}${quick ? ', quick run' : ''}\n\n`);
+  for (const name of run) {
+    const report = SECTIONS[name]!({ quick });
+    process.stdout.write(`${report.title}\n\n${formatTable(report.table)}\n`);
+    for (const n of report.notes) process.stdout.write(`  ${n}\n`);
+    process.stdout.write('\n');
+    Object.assign(figures, mergeReference(figures, report.figures));
+  }
+  process.stdout.write(`${JSON.stringify(figures)}\n`);
+  return 0;
+}
+
+/** Sections may each add to `c_reference`; merge those instead of overwriting. */
+function mergeReference(acc: Record<string, Json>, add: Readonly<Record<string, Json>>): Record<string, Json> {
+  const out: Record<string, Json> = { ...add };
+  const a = acc['c_reference'];
+  const b = add['c_reference'];
+  if (isObject(a) && isObject(b)) out['c_reference'] = { ...a, ...b };
+  return out;
+}
+
+function isObject(j: Json | undefined): j is { readonly [k: string]: Json } {
+  return typeof j === 'object' && j !== null && !Array.isArray(j);
+}
+
+process.exitCode = main(process.argv.slice(2));
