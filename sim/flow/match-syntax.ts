@@ -246,7 +246,11 @@ function parseIpv6Value(s: string): { value: bigint; mask: bigint } {
   if (ip === undefined) throw new FlowSyntaxError(`${s}: invalid IPv6 address`);
   if (slash < 0) return { value: ip, mask: onesOfBytes(16) };
   const tail = s.slice(slash + 1);
-  if (/^[+-]?[0-9]+$/.test(tail)) {
+  // As OVS reads it: a mask that starts with digits is a prefix length, and anything
+  // after those digits makes the whole value invalid (so "/5d09::" is an error).
+  const digits = /^[+-]?[0-9]+/.exec(tail);
+  if (digits) {
+    if (digits[0].length !== tail.length) throw new FlowSyntaxError(`${s}: invalid IPv6 address`);
     const plen = Number(tail);
     if (plen < 0 || plen > 128) throw new FlowSyntaxError(`${s}: IPv6 network prefix bits not between 0 and 128, inclusive`);
     return { value: ip, mask: prefixMask(plen, 128) };

@@ -455,7 +455,8 @@ function prereqsOk(ctx: Ctx, p: Prereq): boolean {
 /** mf_set_mask_l3_prereqs: writing an L3 field makes nw_proto part of the megaflow. */
 function maskL3Prereqs(ctx: Ctx, f: Field): void {
   const dl = ctx.flow[W.DL_TYPE];
-  const l3 = ['ip_src', 'ip_dst', 'ipv6_src', 'ipv6_dst', 'ipv6_label', 'ip_dscp', 'nw_ecn', 'nw_ttl'];
+  // OVS lists nw_tos here but not ip_dscp (its "shifted" OXM twin), so only nw_tos counts.
+  const l3 = ['ip_src', 'ip_dst', 'ipv6_src', 'ipv6_dst', 'ipv6_label', 'nw_tos', 'nw_ecn', 'nw_ttl'];
   const arp = ['arp_op', 'arp_sha', 'arp_tha', 'arp_spa', 'arp_tpa'];
   if (isIpAny(ctx.flow) && l3.includes(f.name)) ctx.mask(W.NW_PROTO, 0xff);
   else if (dl === ETH_TYPE.ARP && arp.includes(f.name)) ctx.mask(W.NW_PROTO, 0xff);

@@ -10,7 +10,7 @@
  */
 import { FIELDS, prereqOk } from '../flow/fields.js';
 import { fieldAllOnes, readField } from '../flow/key.js';
-import { ETH_TYPE, W } from '../flow/layout.js';
+import { ETH_TYPE, FRAG_LATER, IPPROTO, W } from '../flow/layout.js';
 import { catchAllMatch, type Match } from '../flow/match.js';
 import { applyMatchToken, dropUnmetPrereqs, oxmVlanRoundTrip, splitKeyValues } from '../flow/match-syntax.js';
 import { prefixLength } from '../flow/addr.js';
@@ -18,6 +18,7 @@ import type { PortMap } from '../flow/ports.js';
 import { FlowSyntaxError } from '../flow/syntax-error.js';
 import { OFP_DEFAULT_PRIORITY, type FlowEntry } from '../ofproto/rule.js';
 import { checkAsSwitch, parseActionsDetailed } from './actions-syntax.js';
+import type { Ofpact } from './ofpact.js';
 import { fieldCarriers } from './nxm-names.js';
 import { atLeast, P, PS, requireUsable, type OfVersion, type Protocols } from './version.js';
 
@@ -107,6 +108,8 @@ export function parseFlow(text: string, opts: ParseFlowOptions): FlowEntry {
   if (atLeast(opts.version, 'OpenFlow12')) oxmVlanRoundTrip(match);
   requireUsable(usable, opts.version);
   checkAsSwitch(parsed.actions, { version: opts.version, match });
+  checkSwitchMatch(match);
+  checkActionSet(parsed.actions);
 
   // A flow-mod without a table goes to table 0, where OpenFlow 1.1+ switches check goto_table.
   if (table === undefined && atLeast(opts.version, 'OpenFlow11')) {
@@ -213,4 +216,48 @@ export function matchProtocols(m: Match): Protocols {
     p &= PS.NXM_OXM_ANY;
   }
   return p;
+}
+
+/**
+ * What the switch refuses when it decodes the match: transport fields on a match that
+ * only admits later fragments (they carry no transport header), OFPBMC_BAD_PREREQ.
+ */
+function checkSwitchMatch(match: Match): void {
+  const fragMask = match.mask[W.NW_FRAG]!;
+  const later = (match.key[W.NW_FRAG]! & FRAG_LATER) !== 0 && (fragMask & FRAG_LATER) !== 0;
+  if (!later) return;
+  const l4 = match.mask[W.TP_SRC] !== 0 || match.mask[W.TP_DST] !== 0 || match.mask[W.TCP_FLAGS] !== 0;
+  const proto = match.key[W.NW_PROTO];
+  const transport = proto === IPPROTO.TCP || proto === IPPROTO.UDP || proto === IPPROTO.SCTP;
+  if (l4 && transport) throw new FlowSyntaxError('switch rejected the flow: transport fields on later fragments (OFPBMC_BAD_PREREQ)');
+}
+
+/** Actions an action set (write_actions) may hold, as OVS decides it (OFPBAC_BAD_TYPE otherwise). */
+const ACTION_SET_ALLOWED: ReadonlySet<Ofpact['type']> = new Set<Ofpact['type']>([
+  'output',
+  'resubmit',
+  'strip_vlan',
+  'push_vlan',
+  'dec_ttl',
+  'set_field',
+  'move',
+  'set_eth_src',
+  'set_eth_dst',
+  'set_ipv4_src',
+  'set_ipv4_dst',
+  'set_ip_dscp',
+  'set_ip_ecn',
+  'set_ip_ttl',
+  'set_l4_src_port',
+  'set_l4_dst_port',
+  'set_vlan_vid',
+  'set_vlan_pcp',
+]);
+
+function checkActionSet(actions: readonly Ofpact[]): void {
+  for (const a of actions) {
+    if (a.type !== 'write_actions') continue;
+    const bad = a.actions.find((x) => !ACTION_SET_ALLOWED.has(x.type));
+    if (bad) throw new FlowSyntaxError(`disallowed action in action set: ${bad.type} (OFPBAC_BAD_TYPE)`);
+  }
 }
