@@ -8,6 +8,8 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parseOfVersion, type OfVersion } from '../openflow/version.js';
 import { buildBridge, traceFlow } from '../ofproto/trace.js';
+import type { Io } from './io.js';
+import type { CommandState } from './program.js';
 import { UsageError } from './usage-error.js';
 
 interface TraceOptions {
@@ -40,7 +42,7 @@ export function parsePortList(text: string): number[] {
   return ports;
 }
 
-export function registerTrace(program: Command): void {
+export function registerTrace(program: Command, io: Io, state: CommandState): void {
   program
     .command('trace')
     .description("trace a packet through a bridge, as 'ovs-appctl ofproto/trace' does")
@@ -73,13 +75,13 @@ export function registerTrace(program: Command): void {
         if (opts.json) {
           const line: Record<string, string | null> = { trace: r.trace, megaflow: r.megaflow, actions: r.actions };
           if (r.error) line.error = r.error;
-          process.stdout.write(`${JSON.stringify(line)}\n`);
+          io.out(`${JSON.stringify(line)}\n`);
         } else if (r.error) {
-          process.stderr.write(`ovsim: ${r.error}\n`);
+          io.err(`ovsim: ${r.error}\n`);
         } else {
-          process.stdout.write(r.text);
+          io.out(r.text);
         }
       }
-      if (failed) process.exitCode = 1;
+      if (failed) state.exitCode = 1;
     });
 }

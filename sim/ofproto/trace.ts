@@ -61,7 +61,8 @@ export function traceFlow(ofproto: Ofproto, text: string): TraceOutcome {
   try {
     key = parseTraceFlow(text, { ports: bridgePortMap(ofproto) });
   } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
+    // OVS's own prefix, so the message reads as ofproto/trace's.
+    const msg = `Bad openflow flow syntax: ${e instanceof Error ? e.message : String(e)}`;
     return { trace: text, megaflow: null, actions: null, error: msg, text: `${msg}\n` };
   }
   // As OVS does for a flow given as text: a non-zero outer TCI without a TPID is 802.1Q.
