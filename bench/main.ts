@@ -3,8 +3,15 @@
  * switch and hands back a table for people and figures for scripts; the last line printed
  * is one JSON object with every section's figures, so a script can read `tail -1`.
  *
+ * Each section runs in a fresh Node process of its own, so that the JIT feedback and the
+ * heap one section leaves behind (the classifier code warmed on other rule types, big
+ * tables waiting for the GC) do not slow the next; a figure then does not depend on which
+ * sections ran before it.
+ *
  * Usage: node dist/bench/main.js [--quick] [SECTION...]   (sections: see SECTIONS)
  */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { classifierSection } from './classifier.js';
 import { formatTable, type BenchOptions, type Json, type SectionReport } from './measure.js';
 import { traceSection, xlateSection } from './xlate.js';
@@ -16,8 +23,24 @@ const SECTIONS: Readonly<Record<string, (opts: BenchOptions) => SectionReport>> 
   trace: traceSection,
 };
 
+/** The flag by which main runs one section in a child process and prints its report as JSON. */
+const CHILD_FLAG = '--section-json';
+
+function runInChild(name: string, quick: boolean): SectionReport {
+  const args = [fileURLToPath(import.meta.url), CHILD_FLAG, name, ...(quick ? ['--quick'] : [])];
+  const out = execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
+  return JSON.parse(out) as SectionReport;
+}
+
 function main(argv: readonly string[]): number {
   const quick = argv.includes('--quick');
+  if (argv[0] === CHILD_FLAG) {
+    const name = argv[1] ?? '';
+    const section = SECTIONS[name];
+    if (!section) throw new Error(`bench: no section ${name}`);
+    process.stdout.write(JSON.stringify(section({ quick })));
+    return 0;
+  }
   const names = argv.filter((a) => !a.startsWith('--'));
   const unknownFlag = argv.find((a) => a.startsWith('--') && a !== '--quick');
   if (unknownFlag) {
@@ -33,7 +56,8 @@ function main(argv: readonly string[]): number {
   const figures: Record<string, Json> = {};
   process.stdout.write(`ovsim bench — node ${process.version}${quick ? ', quick run' : ''}\n\n`);
   for (const name of run) {
-    const report = SECTIONS[name]!({ quick });
+    // Under vite-node (a .ts file) there is no plain script to start: run in this process.
+    const report = import.meta.url.endsWith('.js') ? runInChild(name, quick) : SECTIONS[name]!({ quick });
     process.stdout.write(`${report.title}\n\n${formatTable(report.table)}\n`);
     for (const n of report.notes) process.stdout.write(`  ${n}\n`);
     process.stdout.write('\n');
