@@ -225,7 +225,7 @@ function measureShape(shape: ClsBenchShape, nRules: number, opts: BenchOptions):
   const b = buildClassifierBench({ nRules, nPriorities: N_PRIORITIES, nSubtables: N_SUBTABLES, shape });
   const m = opts.quick
     ? { ops: 100_000, reps: 2, warmupOps: 20_000 }
-    : { ops: 500_000, reps: 5, warmupOps: 200_000 };
+    : { ops: 300_000, reps: 8, warmupOps: 200_000 };
   const wc = newMask();
   const plain = bestRate((n) => lookupsPlain(b, n), m);
   const tracking = bestRate((n) => lookupsTracking(b, n, wc), m);
