@@ -5,14 +5,14 @@
 
 export interface MacEntry {
   readonly port: number;
-  readonly learnedAtNs: bigint;
+  readonly learnedAtNs: number;
 }
 
 export class MacLearning {
   readonly #entries = new Map<string, MacEntry>();
-  readonly idleNs: bigint;
+  readonly idleNs: number;
 
-  constructor(idleNs = 300_000_000_000n) {
+  constructor(idleNs = 300_000_000_000) {
     this.idleNs = idleNs;
   }
 
@@ -20,12 +20,16 @@ export class MacLearning {
     return `${vlan}/${mac.toString(16)}`;
   }
 
-  learn(mac: bigint, vlan: number, port: number, nowNs: bigint): void {
-    this.#entries.set(MacLearning.key(mac, vlan), { port, learnedAtNs: nowNs });
+  /** Records where `mac` was seen; returns true when that is news (a new or moved entry). */
+  learn(mac: bigint, vlan: number, port: number, nowNs: number): boolean {
+    const k = MacLearning.key(mac, vlan);
+    const old = this.#entries.get(k);
+    this.#entries.set(k, { port, learnedAtNs: nowNs });
+    return old === undefined || old.port !== port || nowNs - old.learnedAtNs > this.idleNs;
   }
 
   /** The port `mac` was learned on in `vlan`, if the entry has not aged out. */
-  lookup(mac: bigint, vlan: number, nowNs: bigint): number | undefined {
+  lookup(mac: bigint, vlan: number, nowNs: number): number | undefined {
     const e = this.#entries.get(MacLearning.key(mac, vlan));
     if (!e) return undefined;
     if (nowNs - e.learnedAtNs > this.idleNs) {

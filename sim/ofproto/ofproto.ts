@@ -40,6 +40,16 @@ export class Ofproto {
   readonly #prefixFields: readonly Field[] | undefined;
   /** Recirculation ids handed out to controller actions. */
   #nextRecircId = 1;
+  readonly #listeners: (() => void)[] = [];
+
+  /** Calls `fn` after every change to the flow tables (so caches can revalidate). */
+  onTablesChanged(fn: () => void): void {
+    this.#listeners.push(fn);
+  }
+
+  #changed(): void {
+    for (const fn of this.#listeners) fn();
+  }
 
   constructor(opts: OfprotoOptions = {}) {
     this.name = opts.name ?? 'br0';
@@ -78,6 +88,7 @@ export class Ofproto {
     const old = t.findExact(e.match, e.priority);
     if (old) t.remove(old);
     t.insert(e.match, e.priority, e);
+    this.#changed();
   }
 
   /** Deletes the rules of table `id` (every table when undefined) whose match is covered by `filter`. */
@@ -92,6 +103,7 @@ export class Ofproto {
         n++;
       }
     }
+    if (n > 0) this.#changed();
     return n;
   }
 

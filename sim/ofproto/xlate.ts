@@ -37,7 +37,7 @@ export interface XlateOptions {
   /** Learn MAC addresses (a real packet, not a trace). */
   readonly allowSideEffects?: boolean;
   /** Engine time, for MAC learning. */
-  readonly nowNs?: bigint;
+  readonly nowNs?: number;
 }
 
 export interface XlateResult {
@@ -49,6 +49,8 @@ export interface XlateResult {
   readonly trace: TraceNode[];
   /** Set when translation failed (the packet is then dropped), e.g. too deep recursion. */
   readonly error: string | null;
+  /** NORMAL learned something new: flows translated before may now be stale. */
+  readonly macLearningChanged: boolean;
 }
 
 const CONTROLLER_REASONS: Record<ControllerReason, number> = {
@@ -85,6 +87,7 @@ class Ctx {
   inActionSet = false;
   exit = false;
   error: string | null = null;
+  macChanged = false;
 
   constructor(
     readonly ofproto: Ofproto,
@@ -124,7 +127,7 @@ export function xlate(ofproto: Ofproto, flow: FlowKey, opts: XlateOptions = {}):
   if (!ctx.error) executeActionSet(ctx);
   finishWildcards(ctx, flow);
   if (ctx.error) ctx.out.length = 0;
-  return { actions: ctx.out, finalFlow: ctx.flow, mask: ctx.wc, trace: ctx.root, error: ctx.error };
+  return { actions: ctx.out, finalFlow: ctx.flow, mask: ctx.wc, trace: ctx.root, error: ctx.error, macLearningChanged: ctx.macChanged };
 }
 
 /** OVS's xlate_wc_finish: keep only what a datapath flow can match. */
@@ -653,8 +656,8 @@ function normal(ctx: Ctx): void {
   isGratuitousArp(ctx);
   const src = (BigInt(flow[W.DL_SRC]!) << 32n) | BigInt(flow[W.DL_SRC + 1]!);
   const dst = (BigInt(flow[W.DL_DST]!) << 32n) | BigInt(flow[W.DL_DST + 1]!);
-  const now = ctx.opts.nowNs ?? 0n;
-  if (ctx.opts.allowSideEffects) ctx.ofproto.macs.learn(src, vlan, inPort, now);
+  const now = ctx.opts.nowNs ?? 0;
+  if (ctx.opts.allowSideEffects && ctx.ofproto.macs.learn(src, vlan, inPort, now)) ctx.macChanged = true;
   const learned = ctx.ofproto.macs.lookup(dst, vlan, now);
   if (learned !== undefined) {
     if (learned === inPort) {

@@ -1,0 +1,159 @@
+/**
+ * The megaflow cache: Tuple Space Search over the masks of cached flows, as OVS's
+ * datapath classifier (dpcls) does it.
+ *
+ * Megaflows carry no priorities — translation makes any two that overlap agree — so a
+ * lookup returns the first match. Flows are kept per input port (a packet only probes the
+ * masks its own port has produced), and within a port the subtables are visited busiest
+ * first, re-ranked by hit count every `rerank()` (OVS: once a second). The cost of a miss,
+ * and of a hit in an unlucky order, is the number of subtables probed: that is what the
+ * "tuple space explosion" inflates.
+ */
+import { FLOW_WORDS, W } from '../flow/layout.js';
+import { finishHash, mixWord, type DpFlow } from './dp-flow.js';
+
+class Subtable {
+  readonly mask: Uint32Array;
+  readonly words: Int32Array;
+  readonly buckets = new Map<number, DpFlow[]>();
+  hits = 0;
+  size = 0;
+
+  constructor(mask: Uint32Array) {
+    this.mask = Uint32Array.from(mask);
+    const words: number[] = [];
+    for (let i = 0; i < FLOW_WORDS; i++) if (mask[i] !== 0) words.push(i);
+    this.words = Int32Array.from(words);
+  }
+
+  hash(key: Uint32Array): number {
+    const words = this.words;
+    const mask = this.mask;
+    let h = 0;
+    for (let i = 0; i < words.length; i++) {
+      const w = words[i]!;
+      h = mixWord(h, key[w]! & mask[w]!);
+    }
+    return finishHash(h);
+  }
+
+  find(key: Uint32Array): DpFlow | null {
+    const bucket = this.buckets.get(this.hash(key));
+    if (bucket === undefined) return null;
+    const words = this.words;
+    const mask = this.mask;
+    outer: for (let j = 0; j < bucket.length; j++) {
+      const f = bucket[j]!;
+      const fk = f.key;
+      for (let i = 0; i < words.length; i++) {
+        const w = words[i]!;
+        if (((key[w]! & mask[w]!) ^ fk[w]!) !== 0) continue outer;
+      }
+      return f;
+    }
+    return null;
+  }
+}
+
+/** The classifier of one input port. */
+class PortClassifier {
+  subtables: Subtable[] = [];
+  readonly byMask = new Map<string, Subtable>();
+}
+
+export class Dpcls {
+  readonly #ports = new Map<number, PortClassifier>();
+  #size = 0;
+  /** Subtables probed by the last lookup (for the cost model and statistics). */
+  lastProbes = 0;
+
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Distinct masks across all input ports. */
+  get masks(): number {
+    let n = 0;
+    for (const p of this.#ports.values()) n += p.subtables.length;
+    return n;
+  }
+
+  lookup(key: Uint32Array): DpFlow | null {
+    const pc = this.#ports.get(key[W.IN_PORT]!);
+    this.lastProbes = 0;
+    if (pc === undefined) return null;
+    const subtables = pc.subtables;
+    for (let i = 0; i < subtables.length; i++) {
+      const st = subtables[i]!;
+      this.lastProbes++;
+      const f = st.find(key);
+      if (f !== null) {
+        st.hits++;
+        return f;
+      }
+    }
+    return null;
+  }
+
+  /** Adds a megaflow; returns false when one with the same key and mask is cached. */
+  insert(flow: DpFlow): boolean {
+    const port = flow.key[W.IN_PORT]!;
+    let pc = this.#ports.get(port);
+    if (pc === undefined) this.#ports.set(port, (pc = new PortClassifier()));
+    const id = maskId(flow.mask);
+    let st = pc.byMask.get(id);
+    if (st === undefined) {
+      st = new Subtable(flow.mask);
+      pc.byMask.set(id, st);
+      pc.subtables.push(st);
+    }
+    const h = st.hash(flow.key);
+    let bucket = st.buckets.get(h);
+    if (bucket === undefined) st.buckets.set(h, (bucket = []));
+    for (const f of bucket) if (sameWords(f.key, flow.key)) return false;
+    bucket.push(flow);
+    st.size++;
+    this.#size++;
+    return true;
+  }
+
+  remove(flow: DpFlow): void {
+    const pc = this.#ports.get(flow.key[W.IN_PORT]!);
+    const id = maskId(flow.mask);
+    const st = pc?.byMask.get(id);
+    if (!pc || !st) return;
+    const h = st.hash(flow.key);
+    const bucket = st.buckets.get(h);
+    const at = bucket ? bucket.indexOf(flow) : -1;
+    if (at < 0) return;
+    bucket!.splice(at, 1);
+    if (bucket!.length === 0) st.buckets.delete(h);
+    st.size--;
+    this.#size--;
+    if (st.size === 0) {
+      pc.byMask.delete(id);
+      pc.subtables.splice(pc.subtables.indexOf(st), 1);
+    }
+  }
+
+  /** Orders each port's subtables by hits since the last re-rank, busiest first. */
+  rerank(): void {
+    for (const pc of this.#ports.values()) {
+      pc.subtables.sort((a, b) => b.hits - a.hits);
+      for (const st of pc.subtables) st.hits = 0;
+    }
+  }
+
+  *flows(): IterableIterator<DpFlow> {
+    for (const pc of this.#ports.values()) for (const st of pc.subtables) for (const b of st.buckets.values()) yield* b;
+  }
+}
+
+function maskId(mask: Uint32Array): string {
+  return Array.prototype.join.call(mask, ',');
+}
+
+function sameWords(a: Uint32Array, b: Uint32Array): boolean {
+  for (let i = 0; i < FLOW_WORDS; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
