@@ -17,7 +17,7 @@
  * tables when they change, so no stale entry forwards a packet differently from them.
  */
 import { extractFlow } from '../flow/extract.js';
-import { ETH_TYPE, FLOW_WORDS, IPPROTO, W } from '../flow/layout.js';
+import { ETH_TYPE, FLOW_WORDS, IPPROTO, VLAN_CFI, W } from '../flow/layout.js';
 import { DEFAULT_COST_MODEL, type CostModel } from './cost-model.js';
 import type { DpFlow } from './dp-flow.js';
 import { Dpcls } from './dpcls.js';
@@ -304,6 +304,10 @@ export class Datapath {
     }
     const micro = this.strategy === 'microflow';
     const mask = micro ? ALL_ONES : Uint32Array.from(r.mask);
+    // A datapath key says whether a frame is tagged (OVS's has eth_type 0x8100 then), even
+    // where the megaflow does not care about the tag: so an untagged megaflow matches
+    // untagged frames only.
+    if (!micro && (key[W.VLAN0]! & VLAN_CFI) === 0) mask[W.VLAN0] = (mask[W.VLAN0]! | VLAN_CFI) >>> 0;
     const k = Uint32Array.from(key);
     if (!micro) for (let i = 0; i < FLOW_WORDS; i++) k[i] = (k[i]! & mask[i]!) >>> 0;
     const flow: DpFlow = {
