@@ -9,7 +9,7 @@ import { join } from 'node:path';
 
 const SEARCH_DIRS = ['/usr/bin', '/usr/local/bin', '/usr/sbin', '/bin'];
 
-export function findTool(name: 'tshark' | 'editcap'): string {
+export function findTool(name: 'tshark' | 'editcap' | 'mergecap'): string {
   const dirs = [...(process.env.PATH ?? '').split(':').filter((d) => d !== ''), ...SEARCH_DIRS];
   for (const d of dirs) {
     const p = join(d, name);
@@ -20,7 +20,7 @@ export function findTool(name: 'tshark' | 'editcap'): string {
       // not here
     }
   }
-  throw new Error(`${name} not found: run scripts/setup.sh (as root) to install tshark and wireshark-common`);
+  throw new Error(`${name} not found: run scripts/setup.sh (as root) to install tshark (with editcap and mergecap)`);
 }
 
 export interface TsharkFrame {
