@@ -250,7 +250,7 @@ export class Datapath {
     flow.bytes += frame.length;
     flow.usedNs = this.#sched.now();
     if (key[W.NW_PROTO] === IPPROTO.TCP && (key[W.DL_TYPE] === ETH_TYPE.IP || key[W.DL_TYPE] === ETH_TYPE.IPV6)) flow.tcpFlags |= key[W.TCP_FLAGS]!;
-    s.fastPathCostNs += fast + flow.compiled.length * cost.actionNs;
+    s.fastPathCostNs += fast + flow.compiled.list.length * cost.actionNs;
     executeActions(frame, flow.compiled, this.#exec);
   }
 

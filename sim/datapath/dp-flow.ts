@@ -3,7 +3,7 @@
  * layout, with the datapath's own port number in in_port), the datapath actions to run,
  * and the statistics `dpctl/dump-flows` shows.
  */
-import type { CompiledAction } from './execute.js';
+import type { CompiledActions } from './execute.js';
 import type { OdpAction } from './odp-actions.js';
 
 export interface DpFlow {
@@ -12,7 +12,7 @@ export interface DpFlow {
   readonly mask: Uint32Array;
   actions: readonly OdpAction[];
   /** The actions compiled for execution (see execute.ts). */
-  compiled: readonly CompiledAction[];
+  compiled: CompiledActions;
   packets: number;
   bytes: number;
   /** Engine time of the last packet, or -1 when none has hit the flow yet. */

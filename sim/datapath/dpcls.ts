@@ -11,19 +11,23 @@
  */
 import { FLOW_WORDS, W } from '../flow/layout.js';
 import { finishHash, mixWord, type DpFlow } from './dp-flow.js';
+import { FlowHashTable } from './flow-hash-table.js';
 
 class Subtable {
   readonly mask: Uint32Array;
   readonly words: Int32Array;
-  readonly buckets = new Map<number, DpFlow[]>();
+  readonly table = new FlowHashTable();
   hits = 0;
-  size = 0;
 
   constructor(mask: Uint32Array) {
     this.mask = Uint32Array.from(mask);
     const words: number[] = [];
     for (let i = 0; i < FLOW_WORDS; i++) if (mask[i] !== 0) words.push(i);
     this.words = Int32Array.from(words);
+  }
+
+  get size(): number {
+    return this.table.size;
   }
 
   hash(key: Uint32Array): number {
@@ -34,16 +38,16 @@ class Subtable {
       const w = words[i]!;
       h = mixWord(h, key[w]! & mask[w]!);
     }
-    return finishHash(h);
+    return finishHash(h) | 0;
   }
 
   find(key: Uint32Array): DpFlow | null {
-    const bucket = this.buckets.get(this.hash(key));
-    if (bucket === undefined) return null;
+    const h = this.hash(key);
+    const table = this.table;
     const words = this.words;
     const mask = this.mask;
-    outer: for (let j = 0; j < bucket.length; j++) {
-      const f = bucket[j]!;
+    outer: for (let slot = table.first(h); slot >= 0; slot = table.next(h, slot)) {
+      const f = table.flowAt(slot);
       const fk = f.key;
       for (let i = 0; i < words.length; i++) {
         const w = words[i]!;
@@ -80,18 +84,21 @@ export class Dpcls {
 
   lookup(key: Uint32Array): DpFlow | null {
     const pc = this.#ports.get(key[W.IN_PORT]!);
-    this.lastProbes = 0;
-    if (pc === undefined) return null;
+    if (pc === undefined) {
+      this.lastProbes = 0;
+      return null;
+    }
     const subtables = pc.subtables;
     for (let i = 0; i < subtables.length; i++) {
       const st = subtables[i]!;
-      this.lastProbes++;
       const f = st.find(key);
       if (f !== null) {
         st.hits++;
+        this.lastProbes = i + 1;
         return f;
       }
     }
+    this.lastProbes = subtables.length;
     return null;
   }
 
@@ -108,11 +115,10 @@ export class Dpcls {
       pc.subtables.push(st);
     }
     const h = st.hash(flow.key);
-    let bucket = st.buckets.get(h);
-    if (bucket === undefined) st.buckets.set(h, (bucket = []));
-    for (const f of bucket) if (sameWords(f.key, flow.key)) return false;
-    bucket.push(flow);
-    st.size++;
+    for (let slot = st.table.first(h); slot >= 0; slot = st.table.next(h, slot)) {
+      if (sameWords(st.table.flowAt(slot).key, flow.key)) return false;
+    }
+    st.table.add(h, flow);
     this.#size++;
     return true;
   }
@@ -122,13 +128,7 @@ export class Dpcls {
     const id = maskId(flow.mask);
     const st = pc?.byMask.get(id);
     if (!pc || !st) return;
-    const h = st.hash(flow.key);
-    const bucket = st.buckets.get(h);
-    const at = bucket ? bucket.indexOf(flow) : -1;
-    if (at < 0) return;
-    bucket!.splice(at, 1);
-    if (bucket!.length === 0) st.buckets.delete(h);
-    st.size--;
+    if (!st.table.remove(flow)) return;
     this.#size--;
     if (st.size === 0) {
       pc.byMask.delete(id);
@@ -145,7 +145,7 @@ export class Dpcls {
   }
 
   *flows(): IterableIterator<DpFlow> {
-    for (const pc of this.#ports.values()) for (const st of pc.subtables) for (const b of st.buckets.values()) yield* b;
+    for (const pc of this.#ports.values()) for (const st of pc.subtables) yield* st.table.values();
   }
 }
 

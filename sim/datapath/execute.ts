@@ -81,7 +81,27 @@ function compileSetField(attr: string, f: OdpSetField): Patch | null {
   return { base: place.base, off: place.off, value: toBytes(f.value & f.mask, place.bytes), mask: toBytes(f.mask, place.bytes), csum: place.csum };
 }
 
-export function compileActions(actions: readonly OdpAction[]): CompiledAction[] {
+/** Compiled actions plus what the fast path wants to know without looking at them. */
+export interface CompiledActions {
+  readonly list: readonly CompiledAction[];
+  /** Index of the last output or upcall (it may take the frame itself, uncopied). */
+  readonly lastOutput: number;
+  /** The port when the actions are exactly one output, else -1. */
+  readonly singleOutput: number;
+}
+
+export function compileActions(actions: readonly OdpAction[]): CompiledActions {
+  const list = compileList(actions);
+  let lastOutput = -1;
+  for (let i = list.length - 1; i >= 0 && lastOutput < 0; i--) {
+    const k = list[i]!.kind;
+    if (k === 'output' || k === 'userspace') lastOutput = i;
+  }
+  const only = list.length === 1 ? list[0]! : null;
+  return { list, lastOutput, singleOutput: only !== null && only.kind === 'output' ? only.port : -1 };
+}
+
+function compileList(actions: readonly OdpAction[]): CompiledAction[] {
   return actions.map((a): CompiledAction => {
     switch (a.type) {
       case 'output':
@@ -296,15 +316,13 @@ function popVlan(frame: Uint8Array): Uint8Array {
  * Runs compiled actions on `frame` (which it may rewrite in place). Every output but the
  * last gets its own copy, since later actions may still change the packet.
  */
-export function executeActions(frame: Uint8Array, actions: readonly CompiledAction[], ctx: ExecuteContext): void {
-  let lastOutput = -1;
-  for (let i = actions.length - 1; i >= 0; i--) {
-    const k = actions[i]!.kind;
-    if (k === 'output' || k === 'userspace') {
-      lastOutput = i;
-      break;
-    }
+export function executeActions(frame: Uint8Array, compiled: CompiledActions, ctx: ExecuteContext): void {
+  if (compiled.singleOutput >= 0) {
+    ctx.output(compiled.singleOutput, frame);
+    return;
   }
+  const actions = compiled.list;
+  const lastOutput = compiled.lastOutput;
   let pkt = frame;
   for (let i = 0; i < actions.length; i++) {
     const a = actions[i]!;

@@ -5,20 +5,20 @@
  */
 import type { DpFlow } from './dp-flow.js';
 import { exactHash, keysEqual } from './exact-cache.js';
+import { FlowHashTable } from './flow-hash-table.js';
 
 export class MicroflowCache {
-  readonly #buckets = new Map<number, DpFlow[]>();
-  #size = 0;
+  readonly #table = new FlowHashTable();
 
   get size(): number {
-    return this.#size;
+    return this.#table.size;
   }
 
   lookup(key: Uint32Array): DpFlow | null {
-    const bucket = this.#buckets.get(exactHash(key));
-    if (bucket === undefined) return null;
-    for (let i = 0; i < bucket.length; i++) {
-      const f = bucket[i]!;
+    const h = exactHash(key) | 0;
+    const t = this.#table;
+    for (let slot = t.first(h); slot >= 0; slot = t.next(h, slot)) {
+      const f = t.flowAt(slot);
       if (keysEqual(f.key, key)) return f;
     }
     return null;
@@ -26,26 +26,16 @@ export class MicroflowCache {
 
   /** Adds a flow whose mask is all ones; returns false when an equal key is cached. */
   insert(flow: DpFlow): boolean {
-    const h = exactHash(flow.key);
-    let bucket = this.#buckets.get(h);
-    if (bucket === undefined) this.#buckets.set(h, (bucket = []));
-    for (const f of bucket) if (keysEqual(f.key, flow.key)) return false;
-    bucket.push(flow);
-    this.#size++;
+    if (this.lookup(flow.key) !== null) return false;
+    this.#table.add(exactHash(flow.key) | 0, flow);
     return true;
   }
 
   remove(flow: DpFlow): void {
-    const h = exactHash(flow.key);
-    const bucket = this.#buckets.get(h);
-    const at = bucket ? bucket.indexOf(flow) : -1;
-    if (at < 0) return;
-    bucket!.splice(at, 1);
-    if (bucket!.length === 0) this.#buckets.delete(h);
-    this.#size--;
+    this.#table.remove(flow);
   }
 
   *flows(): IterableIterator<DpFlow> {
-    for (const b of this.#buckets.values()) yield* b;
+    yield* this.#table.values();
   }
 }
