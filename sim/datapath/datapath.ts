@@ -17,7 +17,7 @@
  * tables when they change, so no stale entry forwards a packet differently from them.
  */
 import { extractFlow } from '../flow/extract.js';
-import { ETH_TYPE, FLOW_WORDS, IPPROTO, VLAN_CFI, W } from '../flow/layout.js';
+import { ETH_TYPE, FLOW_WORDS, IPPROTO, VLAN_CFI, VLAN_VID_MASK, W } from '../flow/layout.js';
 import { DEFAULT_COST_MODEL, type CostModel } from './cost-model.js';
 import type { DpFlow } from './dp-flow.js';
 import { Dpcls } from './dpcls.js';
@@ -129,6 +129,7 @@ export class Datapath {
   readonly #sched: Scheduler;
   readonly #ports = new Map<number, Netdev>();
   readonly #key = new Uint32Array(FLOW_WORDS);
+  readonly #key32 = new Int32Array(this.#key.buffer);
   readonly #dpcls = new Dpcls();
   readonly #micro = new MicroflowCache();
   readonly #emc: Emc | null;
@@ -212,29 +213,29 @@ export class Datapath {
       case 'emc+megaflow': {
         const emc = this.#emc!;
         fast += cost.exactProbeNs;
-        flow = emc.lookup(key);
+        flow = emc.lookup(this.#key32);
         if (flow !== null) {
           s.emcHits++;
           break;
         }
-        flow = this.#dpcls.lookup(key);
+        flow = this.#dpcls.lookup(this.#key32);
         s.subtableProbes += this.#dpcls.lastProbes;
         fast += this.#dpcls.lastProbes * cost.subtableProbeNs;
         if (flow !== null) {
           s.megaflowHits++;
-          emc.maybeInsert(key, flow);
+          emc.maybeInsert(this.#key32, flow);
         }
         break;
       }
       case 'megaflow':
-        flow = this.#dpcls.lookup(key);
+        flow = this.#dpcls.lookup(this.#key32);
         s.subtableProbes += this.#dpcls.lastProbes;
         fast += this.#dpcls.lastProbes * cost.subtableProbeNs;
         if (flow !== null) s.megaflowHits++;
         break;
       case 'microflow':
         fast += cost.exactProbeNs;
-        flow = this.#micro.lookup(key);
+        flow = this.#micro.lookup(this.#key32);
         if (flow !== null) s.microflowHits++;
         break;
       case 'none':
@@ -304,14 +305,16 @@ export class Datapath {
     }
     const micro = this.strategy === 'microflow';
     const mask = micro ? ALL_ONES : Uint32Array.from(r.mask);
-    // A datapath key says whether a frame is tagged (OVS's has eth_type 0x8100 then), even
-    // where the megaflow does not care about the tag: so an untagged megaflow matches
-    // untagged frames only.
-    if (!micro && (key[W.VLAN0]! & VLAN_CFI) === 0) mask[W.VLAN0] = (mask[W.VLAN0]! | VLAN_CFI) >>> 0;
+    // A datapath flow key cannot leave the presence of a VLAN tag open: like OVS's
+    // userspace datapath, a megaflow that ignores the outer tag matches its VID and CFI
+    // (so an untagged megaflow matches untagged frames only).
+    if (!micro && (mask[W.VLAN0]! & 0xffff) === 0) mask[W.VLAN0] = (mask[W.VLAN0]! | VLAN_VID_MASK | VLAN_CFI) >>> 0;
     const k = Uint32Array.from(key);
     if (!micro) for (let i = 0; i < FLOW_WORDS; i++) k[i] = (k[i]! & mask[i]!) >>> 0;
     const flow: DpFlow = {
+      packetKey: Uint32Array.from(key),
       key: k,
+      key32: new Int32Array(k.buffer),
       mask,
       actions: r.actions,
       compiled,

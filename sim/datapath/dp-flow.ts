@@ -7,8 +7,12 @@ import type { CompiledActions } from './execute.js';
 import type { OdpAction } from './odp-actions.js';
 
 export interface DpFlow {
+  /** The key of the packet whose upcall installed the flow (dump-flows prints it under the mask). */
+  readonly packetKey: Uint32Array;
   /** The key, zero outside the mask. */
   readonly key: Uint32Array;
+  /** The same key read as signed words (what the fast path compares). */
+  readonly key32: Int32Array;
   readonly mask: Uint32Array;
   actions: readonly OdpAction[];
   /** The actions compiled for execution (see execute.ts). */
@@ -34,12 +38,12 @@ export function mixWord(h: number, w: number): number {
   return (Math.imul(h, 5) + 0xe6546b64) | 0;
 }
 
-/** The final avalanche of murmur3, so low bits depend on every input bit. */
+/** The final avalanche of murmur3, so low bits depend on every input bit (a signed 32-bit result). */
 export function finishHash(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
-  return h >>> 0;
+  return h | 0;
 }

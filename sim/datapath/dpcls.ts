@@ -14,13 +14,16 @@ import { finishHash, mixWord, type DpFlow } from './dp-flow.js';
 import { FlowHashTable } from './flow-hash-table.js';
 
 class Subtable {
-  readonly mask: Uint32Array;
+  /** Read as signed words, like the keys (see exact-cache.ts). */
+  readonly mask: Int32Array;
+  readonly maskU: Uint32Array;
   readonly words: Int32Array;
   readonly table = new FlowHashTable();
   hits = 0;
 
   constructor(mask: Uint32Array) {
-    this.mask = Uint32Array.from(mask);
+    this.maskU = Uint32Array.from(mask);
+    this.mask = new Int32Array(this.maskU.buffer);
     const words: number[] = [];
     for (let i = 0; i < FLOW_WORDS; i++) if (mask[i] !== 0) words.push(i);
     this.words = Int32Array.from(words);
@@ -30,7 +33,7 @@ class Subtable {
     return this.table.size;
   }
 
-  hash(key: Uint32Array): number {
+  hash(key: Int32Array): number {
     const words = this.words;
     const mask = this.mask;
     let h = 0;
@@ -41,14 +44,14 @@ class Subtable {
     return finishHash(h) | 0;
   }
 
-  find(key: Uint32Array): DpFlow | null {
+  find(key: Int32Array): DpFlow | null {
     const h = this.hash(key);
     const table = this.table;
     const words = this.words;
     const mask = this.mask;
     outer: for (let slot = table.first(h); slot >= 0; slot = table.next(h, slot)) {
       const f = table.flowAt(slot);
-      const fk = f.key;
+      const fk = f.key32;
       for (let i = 0; i < words.length; i++) {
         const w = words[i]!;
         if (((key[w]! & mask[w]!) ^ fk[w]!) !== 0) continue outer;
@@ -82,7 +85,7 @@ export class Dpcls {
     return n;
   }
 
-  lookup(key: Uint32Array): DpFlow | null {
+  lookup(key: Int32Array): DpFlow | null {
     const pc = this.#ports.get(key[W.IN_PORT]!);
     if (pc === undefined) {
       this.lastProbes = 0;
@@ -114,7 +117,7 @@ export class Dpcls {
       pc.byMask.set(id, st);
       pc.subtables.push(st);
     }
-    const h = st.hash(flow.key);
+    const h = st.hash(flow.key32);
     for (let slot = st.table.first(h); slot >= 0; slot = st.table.next(h, slot)) {
       if (sameWords(st.table.flowAt(slot).key, flow.key)) return false;
     }

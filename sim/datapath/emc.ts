@@ -9,15 +9,15 @@
  */
 import { FLOW_WORDS } from '../flow/layout.js';
 import type { DpFlow } from './dp-flow.js';
-import { exactHash, keysEqual } from './exact-cache.js';
+import { exactHash, packetKeysEqual } from './exact-cache.js';
 
 const HASH_SHIFT = 13;
 
 export class Emc {
   readonly entries: number;
   readonly #mask: number;
-  readonly #hashes: Uint32Array;
-  readonly #keys: Uint32Array[];
+  readonly #hashes: Int32Array;
+  readonly #keys: Int32Array[];
   readonly #flows: (DpFlow | null)[];
   /** Probability of inserting on a miss: 1 / emc-insert-inv-prob (0 disables the EMC). */
   readonly #insertProb: number;
@@ -28,8 +28,8 @@ export class Emc {
     this.entries = opts.entries ?? 8192;
     if ((this.entries & (this.entries - 1)) !== 0) throw new RangeError('EMC size must be a power of two');
     this.#mask = this.entries - 1;
-    this.#hashes = new Uint32Array(this.entries);
-    this.#keys = Array.from({ length: this.entries }, () => new Uint32Array(FLOW_WORDS));
+    this.#hashes = new Int32Array(this.entries);
+    this.#keys = Array.from({ length: this.entries }, () => new Int32Array(FLOW_WORDS));
     this.#flows = new Array<DpFlow | null>(this.entries).fill(null);
     const inv = opts.insertInvProb ?? 100;
     this.#insertProb = inv <= 0 ? 0 : 1 / inv;
@@ -41,31 +41,31 @@ export class Emc {
   }
 
   /** Looks a packet's key up; remembers its hash for a following `maybeInsert`. */
-  lookup(key: Uint32Array): DpFlow | null {
+  lookup(key: Int32Array): DpFlow | null {
     const h = exactHash(key);
     this.#lastHash = h;
     let i = h & this.#mask;
     let f = this.#flows[i]!;
-    if (f !== null && this.#hashes[i] === h && !f.dead && keysEqual(this.#keys[i]!, key)) return f;
+    if (f !== null && this.#hashes[i] === h && !f.dead && packetKeysEqual(this.#keys[i]!, key)) return f;
     i = (h >>> HASH_SHIFT) & this.#mask;
     f = this.#flows[i]!;
-    if (f !== null && this.#hashes[i] === h && !f.dead && keysEqual(this.#keys[i]!, key)) return f;
+    if (f !== null && this.#hashes[i] === h && !f.dead && packetKeysEqual(this.#keys[i]!, key)) return f;
     return null;
   }
 
   /** After a miss that found `flow` in the megaflow cache: insert with the configured probability. */
-  maybeInsert(key: Uint32Array, flow: DpFlow): void {
+  maybeInsert(key: Int32Array, flow: DpFlow): void {
     if (this.#insertProb === 0) return;
     if (this.#insertProb < 1 && this.#random() >= this.#insertProb) return;
     this.insert(key, flow, this.#lastHash);
   }
 
-  insert(key: Uint32Array, flow: DpFlow, h = exactHash(key)): void {
+  insert(key: Int32Array, flow: DpFlow, h = exactHash(key)): void {
     const a = h & this.#mask;
     const b = (h >>> HASH_SHIFT) & this.#mask;
     // The same key already cached: point it at the new flow.
     for (const i of [a, b]) {
-      if (this.#flows[i] !== null && this.#hashes[i] === h && keysEqual(this.#keys[i]!, key)) {
+      if (this.#flows[i] !== null && this.#hashes[i] === h && packetKeysEqual(this.#keys[i]!, key)) {
         this.#flows[i] = flow;
         return;
       }

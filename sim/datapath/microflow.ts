@@ -4,7 +4,7 @@
  * treat exactly like the last, is a new key and goes to userspace.
  */
 import type { DpFlow } from './dp-flow.js';
-import { exactHash, keysEqual } from './exact-cache.js';
+import { exactHash, packetKeysEqual } from './exact-cache.js';
 import { FlowHashTable } from './flow-hash-table.js';
 
 export class MicroflowCache {
@@ -14,20 +14,20 @@ export class MicroflowCache {
     return this.#table.size;
   }
 
-  lookup(key: Uint32Array): DpFlow | null {
-    const h = exactHash(key) | 0;
+  lookup(key: Int32Array): DpFlow | null {
+    const h = exactHash(key);
     const t = this.#table;
     for (let slot = t.first(h); slot >= 0; slot = t.next(h, slot)) {
       const f = t.flowAt(slot);
-      if (keysEqual(f.key, key)) return f;
+      if (packetKeysEqual(f.key32, key)) return f;
     }
     return null;
   }
 
   /** Adds a flow whose mask is all ones; returns false when an equal key is cached. */
   insert(flow: DpFlow): boolean {
-    if (this.lookup(flow.key) !== null) return false;
-    this.#table.add(exactHash(flow.key) | 0, flow);
+    if (this.lookup(flow.key32) !== null) return false;
+    this.#table.add(exactHash(flow.key32), flow);
     return true;
   }
 
