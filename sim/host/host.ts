@@ -1,0 +1,498 @@
+/**
+ * A virtual host with one Ethernet interface (`h1-eth0`) on one IPv4 subnet: it
+ * answers ARP and ping, resolves neighbours before sending (queueing meanwhile), sends
+ * UDP datagrams and TCP-like flows, answers TCP connections, and counts everything it
+ * receives per flow in its `sink`.
+ *
+ * Every destination is taken to be on the link (there is no router); 255.255.255.255
+ * goes to the broadcast MAC. The transmit side is any object with `send(frame)` (a
+ * datapath `Netdev`, a link end); whoever delivers frames to the host calls `receive`.
+ * Time comes from the simulator; randomness (initial sequence numbers, ephemeral ports)
+ * from the optional `rng`, else from a deterministic counter and hash.
+ *
+ * @example
+ * const h1 = new Host(sim, 'h1');          // 10.0.0.1, 00:00:00:00:00:01
+ * h1.attach({ send: (f) => link.send(f) });
+ * const p = h1.ping('10.0.0.2', { count: 3 });
+ * sim.run();                                // p.rtts holds three round trips
+ */
+import type { Simulator } from '../../engine/simulator.js';
+import { formatIpv4, formatMac } from '../flow/addr.js';
+import { ArpPacket, ArpRepr, ARP_OP } from '../packet/arp.js';
+import { EthernetFrame, ETHERNET_HEADER_LEN } from '../packet/ethernet.js';
+import { PacketError } from '../packet/error.js';
+import { ICMP_TYPE, IcmpPacket, IcmpRepr } from '../packet/icmp.js';
+import { Ipv4Packet, Ipv4Repr } from '../packet/ipv4.js';
+import { TCP_FLAG, TcpPacket, TcpRepr } from '../packet/tcp.js';
+import { UdpPacket, UdpRepr } from '../packet/udp.js';
+import { hostAddresses, toIpv4 } from './addressing.js';
+import { ArpCache, type ArpCacheOptions, type ArpDropReason } from './arp-cache.js';
+import {
+  arpFrame,
+  BROADCAST_MAC,
+  ETH_TYPE_ARP,
+  ETH_TYPE_IPV4,
+  icmpFrame,
+  IPPROTO_ICMP,
+  IPPROTO_TCP,
+  IPPROTO_UDP,
+  tcpFrame,
+  udpFrame,
+  type IpAddressing,
+  type TcpSegmentSpec,
+} from './frames.js';
+import { PingSession, type PingOptions } from './ping.js';
+import type { Rng } from './rng.js';
+import { FlowSink } from './sink.js';
+import { TcpFlow, TcpResponder, type TcpConnection, type TcpStack } from './tcp-like.js';
+
+/** Where a host's frames go: a datapath Netdev, a link end, a test wire. */
+export interface FrameOut {
+  send(frame: Uint8Array): void;
+}
+
+export interface HostOptions {
+  /** IPv4 address (default: from the name, h1 → 10.0.0.1). */
+  readonly ip?: number | string;
+  /** MAC (default: from the IP, 10.0.0.1 → 00:00:00:00:00:01). */
+  readonly mac?: bigint | string;
+  readonly arp?: ArpCacheOptions;
+  /** TCP ports that accept connections: 'all' (default) or a list; others answer RST. */
+  readonly tcpListen?: 'all' | readonly number[];
+  /** Retransmission timeout of this host's TCP-like ends (default 200 ms). */
+  readonly tcpRtoNs?: number;
+  /** Source of initial sequence numbers and ephemeral ports. */
+  readonly rng?: Rng;
+}
+
+/** Why a host threw a frame away. */
+export type HostDropReason = ArpDropReason | 'notForUs' | 'malformed' | 'unsupported' | 'detached';
+
+/** A TCP segment as it arrived (flags as in TCP_FLAG). */
+export interface TcpArrival {
+  readonly src: number;
+  readonly dst: number;
+  readonly srcPort: number;
+  readonly dstPort: number;
+  readonly seq: number;
+  readonly ack: number;
+  readonly flags: number;
+  readonly payloadLen: number;
+}
+
+/** The host's trace sources, one line each on when they fire. */
+export interface HostEvents {
+  /** A frame left the interface. */
+  tx: (frame: Uint8Array) => void;
+  /** A frame arrived at the interface, before any check. */
+  rx: (frame: Uint8Array) => void;
+  /** The host gave up a frame (sent or received) for `reason`. */
+  drop: (reason: HostDropReason, frame: Uint8Array) => void;
+  /** A neighbour's MAC was learned or refreshed. */
+  arpLearn: (ip: number, mac: bigint) => void;
+  /** A well-formed TCP segment for this host arrived (before its connection sees it). */
+  tcp: (seg: TcpArrival) => void;
+}
+
+export interface HostStats {
+  txFrames: number;
+  txBytes: number;
+  rxFrames: number;
+  rxBytes: number;
+  drops: Record<HostDropReason, number>;
+}
+
+export interface UdpSendOptions {
+  readonly srcPort: number;
+  readonly dstPort: number;
+  /** UDP payload bytes (default 0). */
+  readonly size?: number;
+  /** IPv4 type-of-service byte (default 0). */
+  readonly tos?: number;
+}
+
+export interface TcpOpenOptions {
+  readonly dstPort: number;
+  /** Application bytes to send. */
+  readonly bytes: number;
+  /** Default: an ephemeral port not in use. */
+  readonly srcPort?: number;
+  readonly mss?: number;
+  readonly windowSegments?: number;
+  readonly rtoNs?: number;
+}
+
+/** Linux's default ephemeral port range (net.ipv4.ip_local_port_range). */
+export const EPHEMERAL_PORT_MIN = 32768;
+export const EPHEMERAL_PORT_MAX = 60999;
+
+export class Host {
+  readonly name: string;
+  readonly ip: number;
+  readonly mac: bigint;
+  /** The one interface's name, Mininet style. */
+  readonly ifName: string;
+  /** Everything received, per flow. */
+  readonly sink = new FlowSink();
+  readonly arp: ArpCache;
+  readonly stats: HostStats = {
+    txFrames: 0,
+    txBytes: 0,
+    rxFrames: 0,
+    rxBytes: 0,
+    drops: { arpQueueFull: 0, arpUnresolved: 0, notForUs: 0, malformed: 0, unsupported: 0, detached: 0 },
+  };
+
+  readonly #sim: Simulator;
+  readonly #rng: Rng | undefined;
+  readonly #listen: 'all' | ReadonlySet<number>;
+  readonly #rtoNs: number;
+  #out: FrameOut | undefined;
+  #ident = 0;
+  #nextPing = 0;
+  #nextPort = EPHEMERAL_PORT_MIN;
+  #isnCounter = 0;
+  readonly #pings = new Map<number, PingSession>();
+  readonly #conns = new Map<string, TcpConnection>();
+  readonly #listeners: { [K in keyof HostEvents]: HostEvents[K][] } = { tx: [], rx: [], drop: [], arpLearn: [], tcp: [] };
+  readonly #stack: TcpStack;
+
+  constructor(sim: Simulator, name: string, opts: HostOptions = {}) {
+    const addrs = hostAddresses(name, opts);
+    this.#sim = sim;
+    this.name = name;
+    this.ip = addrs.ip;
+    this.mac = addrs.mac;
+    this.ifName = `${name}-eth0`;
+    this.#rng = opts.rng;
+    this.#rtoNs = opts.tcpRtoNs ?? 200_000_000;
+    const listen = opts.tcpListen ?? 'all';
+    if (listen !== 'all') {
+      for (const p of listen) checkPort(p, `host ${name} tcpListen port`);
+    }
+    this.#listen = listen === 'all' ? 'all' : new Set(listen);
+    this.arp = new ArpCache(
+      sim,
+      {
+        request: (ip) => this.#sendArp(ARP_OP.REQUEST, BROADCAST_MAC, 0n, ip),
+        transmit: (f) => this.#transmit(f),
+        drop: (reason, f) => this.#drop(reason, f),
+      },
+      opts.arp,
+    );
+    const self = this;
+    this.#stack = {
+      sim,
+      transmitTcp: (dst, seg) => self.sendTcpSegment(dst, seg),
+      release: (c) => {
+        const k = connKey(c.remoteIp, c.remotePort, c.localPort);
+        if (self.#conns.get(k) === c) self.#conns.delete(k);
+      },
+    };
+  }
+
+  get ipText(): string {
+    return formatIpv4(this.ip);
+  }
+  get macText(): string {
+    return formatMac(this.mac);
+  }
+  /** The simulator this host runs on. */
+  get sim(): Simulator {
+    return this.#sim;
+  }
+
+  /** Connects the interface's transmit side. */
+  attach(out: FrameOut): void {
+    this.#out = out;
+  }
+
+  /** Subscribes to a trace source; returns the unsubscribe function. */
+  on<K extends keyof HostEvents>(event: K, fn: HostEvents[K]): () => void {
+    const list = this.#listeners[event] as HostEvents[K][];
+    list.push(fn);
+    return () => {
+      const i = list.indexOf(fn);
+      if (i >= 0) list.splice(i, 1);
+    };
+  }
+
+  /** Sends `count` echo requests to `dst`; read the session after the run. */
+  ping(dst: number | string, opts: PingOptions = {}): PingSession {
+    const ip = this.#destination(dst);
+    const ident = this.#nextPing++ & 0xffff;
+    const s = new PingSession(this.#sim, this, { dst: ip, ident, ...opts });
+    this.#pings.set(ident, s);
+    s.start();
+    return s;
+  }
+
+  /** For PingSession: one echo request. */
+  sendEchoRequest(dst: number, ident: number, seq: number, payload: Uint8Array): void {
+    this.#sendIp(dst, (a) =>
+      icmpFrame(a, { type: ICMP_TYPE.ECHO_REQUEST, code: 0, restOfHeader: ((ident << 16) | (seq & 0xffff)) >>> 0, payload }),
+    );
+  }
+
+  /** Sends one UDP datagram. */
+  sendUdp(dst: number | string, opts: UdpSendOptions): void {
+    const ip = this.#destination(dst);
+    checkPort(opts.srcPort, 'UDP source port');
+    checkPort(opts.dstPort, 'UDP destination port');
+    const size = opts.size ?? 0;
+    if (!Number.isInteger(size) || size < 0 || size > 65507) throw new RangeError(`UDP payload size must be 0..65507 bytes, got ${size}`);
+    this.#sendIp(
+      ip,
+      (a) => udpFrame(a, { srcPort: opts.srcPort, dstPort: opts.dstPort, payload: new Uint8Array(size) }),
+      opts.tos,
+    );
+  }
+
+  /** Starts a TCP-like flow to `dst`; it closes itself when its bytes are acknowledged. */
+  openTcpFlow(dst: number | string, opts: TcpOpenOptions): TcpFlow {
+    const ip = this.#destination(dst);
+    checkPort(opts.dstPort, 'TCP destination port');
+    const srcPort = opts.srcPort ?? this.ephemeralPort();
+    checkPort(srcPort, 'TCP source port');
+    const key = connKey(ip, opts.dstPort, srcPort);
+    if (this.#conns.has(key)) {
+      throw new RangeError(`${this.name}: a connection ${this.ipText}:${srcPort} → ${formatIpv4(ip)}:${opts.dstPort} is already open`);
+    }
+    const flow = new TcpFlow(this.#stack, {
+      dst: ip,
+      dstPort: opts.dstPort,
+      srcPort,
+      bytes: opts.bytes,
+      mss: opts.mss,
+      windowSegments: opts.windowSegments,
+      rtoNs: opts.rtoNs ?? this.#rtoNs,
+      isn: this.#isn(ip, opts.dstPort, srcPort),
+    });
+    this.#conns.set(key, flow);
+    flow.start();
+    return flow;
+  }
+
+  /** Sends one TCP segment outside any connection (for scanners and tests). */
+  sendTcpSegment(dst: number | string, seg: TcpSegmentSpec): void {
+    this.#sendIp(this.#destination(dst), (a) => tcpFrame(a, seg));
+  }
+
+  /**
+   * A free source port from Linux's ephemeral range: drawn from `rng` (or the host's own)
+   * when there is one, else the next in turn.
+   */
+  ephemeralPort(rng: Rng | undefined = this.#rng): number {
+    const span = EPHEMERAL_PORT_MAX - EPHEMERAL_PORT_MIN + 1;
+    for (let i = 0; i < span; i++) {
+      let p: number;
+      if (rng && i < 64) {
+        p = rng.int(EPHEMERAL_PORT_MIN, EPHEMERAL_PORT_MAX);
+      } else {
+        p = this.#nextPort;
+        this.#nextPort = p === EPHEMERAL_PORT_MAX ? EPHEMERAL_PORT_MIN : p + 1;
+      }
+      if (!this.#portInUse(p)) return p;
+    }
+    throw new RangeError(`${this.name}: every ephemeral port is in use`);
+  }
+
+  /** Open TCP connections (either end). */
+  get connections(): number {
+    return this.#conns.size;
+  }
+
+  /** Called by whatever delivers frames to this host's interface. */
+  receive(frame: Uint8Array): void {
+    this.stats.rxFrames++;
+    this.stats.rxBytes += frame.length;
+    this.#emit('rx', frame);
+    try {
+      this.#receive(frame);
+    } catch (e) {
+      if (e instanceof PacketError) this.#drop('malformed', frame);
+      else throw e;
+    }
+  }
+
+  #receive(frame: Uint8Array): void {
+    const eth = EthernetFrame.checked(frame);
+    const dst = eth.dst;
+    if (dst !== this.mac && dst !== BROADCAST_MAC) return this.#drop('notForUs', frame);
+    switch (eth.etherType) {
+      case ETH_TYPE_ARP:
+        return this.#receiveArp(frame);
+      case ETH_TYPE_IPV4:
+        return this.#receiveIpv4(frame);
+      default:
+        return this.#drop('unsupported', frame);
+    }
+  }
+
+  #receiveArp(frame: Uint8Array): void {
+    const arp = ArpRepr.parse(new ArpPacket(frame, ETHERNET_HEADER_LEN));
+    if (arp.tpa === this.ip) {
+      this.#learn(arp.spa, arp.sha);
+      if (arp.operation === ARP_OP.REQUEST) this.#sendArp(ARP_OP.REPLY, arp.sha, arp.sha, arp.spa);
+    } else if (this.arp.refresh(arp.spa, arp.sha)) {
+      this.#emit('arpLearn', arp.spa, arp.sha);
+    }
+  }
+
+  #learn(ip: number, mac: bigint): void {
+    this.arp.learn(ip, mac);
+    this.#emit('arpLearn', ip, mac);
+  }
+
+  #receiveIpv4(frame: Uint8Array): void {
+    const ipv = new Ipv4Packet(frame, ETHERNET_HEADER_LEN);
+    const ip = Ipv4Repr.parse(ipv);
+    if (ip.dst !== this.ip && ip.dst !== 0xffffffff) return this.#drop('notForUs', frame);
+    if (ip.moreFrags || ip.fragOffset !== 0) return this.#drop('unsupported', frame);
+    const l4 = ipv.payloadOffset;
+    const end = l4 + ip.payloadLen;
+    const pair = { src: ip.src, dst: ip.dst };
+    switch (ip.protocol) {
+      case IPPROTO_ICMP: {
+        const icmp = IcmpRepr.parse(new IcmpPacket(frame, l4, end));
+        const ident = icmp.restOfHeader >>> 16;
+        const seq = icmp.restOfHeader & 0xffff;
+        if (icmp.type === ICMP_TYPE.ECHO_REQUEST && ip.dst === this.ip) {
+          this.#sendIp(ip.src, (a) => icmpFrame(a, { ...icmp, type: ICMP_TYPE.ECHO_REPLY, code: 0 }));
+        } else if (icmp.type === ICMP_TYPE.ECHO_REPLY) {
+          const s = this.#pings.get(ident);
+          if (s && s.dst === ip.src) s.onReply(seq, icmp.payload);
+          if (s?.done) this.#pings.delete(ident);
+        }
+        return;
+      }
+      case IPPROTO_UDP: {
+        const udp = UdpRepr.parse(new UdpPacket(frame, l4), { ip: pair, end });
+        const rec = this.sink.count({ ...pair, protocol: IPPROTO_UDP, srcPort: udp.srcPort, dstPort: udp.dstPort }, frame.length, this.#sim.now());
+        rec.payloadBytes += udp.payload.length;
+        return;
+      }
+      case IPPROTO_TCP:
+        return this.#receiveTcp(frame, l4, end, pair);
+      default:
+        return this.#drop('unsupported', frame);
+    }
+  }
+
+  #receiveTcp(frame: Uint8Array, l4: number, end: number, pair: { src: number; dst: number }): void {
+    const tcp = TcpRepr.parse(new TcpPacket(frame, l4, end), { ip: pair });
+    const seg: TcpArrival = {
+      src: pair.src,
+      dst: pair.dst,
+      srcPort: tcp.srcPort,
+      dstPort: tcp.dstPort,
+      seq: tcp.seq,
+      ack: tcp.ack,
+      flags: tcp.flags,
+      payloadLen: tcp.payload.length,
+    };
+    const now = this.#sim.now();
+    const rec = this.sink.count({ ...pair, protocol: IPPROTO_TCP, srcPort: tcp.srcPort, dstPort: tcp.dstPort }, frame.length, now);
+    if (tcp.flags & TCP_FLAG.SYN && rec.synNs === undefined) rec.synNs = now;
+    if (tcp.flags & TCP_FLAG.FIN && rec.finNs === undefined) rec.finNs = now;
+    this.#emit('tcp', seg);
+    if (pair.dst !== this.ip) return;
+    const key = connKey(pair.src, tcp.srcPort, tcp.dstPort);
+    let conn = this.#conns.get(key);
+    const isOpening = (tcp.flags & (TCP_FLAG.SYN | TCP_FLAG.ACK | TCP_FLAG.RST)) === TCP_FLAG.SYN;
+    if (!conn && isOpening && this.#listening(tcp.dstPort)) {
+      conn = new TcpResponder(this.#stack, {
+        remoteIp: pair.src,
+        remotePort: tcp.srcPort,
+        localPort: tcp.dstPort,
+        irs: tcp.seq,
+        isn: this.#isn(pair.src, tcp.srcPort, tcp.dstPort),
+        rtoNs: this.#rtoNs,
+      });
+      this.#conns.set(key, conn);
+      return;
+    }
+    if (!conn) return this.#reset(seg);
+    const before = conn instanceof TcpResponder ? conn.received : 0;
+    conn.onSegment(seg);
+    if (conn instanceof TcpResponder) rec.payloadBytes += conn.received - before;
+  }
+
+  /** Answers a segment nobody expects with RST, as RFC 9293 section 3.10.7.1 says. */
+  #reset(seg: TcpArrival): void {
+    if (seg.flags & TCP_FLAG.RST) return;
+    const base = { srcPort: seg.dstPort, dstPort: seg.srcPort, window: 0, payloadLen: 0 };
+    if (seg.flags & TCP_FLAG.ACK) {
+      this.sendTcpSegment(seg.src, { ...base, seq: seg.ack, ack: 0, flags: TCP_FLAG.RST });
+    } else {
+      const len = seg.payloadLen + (seg.flags & TCP_FLAG.SYN ? 1 : 0) + (seg.flags & TCP_FLAG.FIN ? 1 : 0);
+      this.sendTcpSegment(seg.src, { ...base, seq: 0, ack: (seg.seq + len) >>> 0, flags: TCP_FLAG.RST | TCP_FLAG.ACK });
+    }
+  }
+
+  #listening(port: number): boolean {
+    return this.#listen === 'all' || this.#listen.has(port);
+  }
+
+  #portInUse(port: number): boolean {
+    for (const c of this.#conns.values()) if (c.localPort === port) return true;
+    return false;
+  }
+
+  /**
+   * An initial sequence number: from the rng when there is one, else a hash of the
+   * connection and a counter (RFC 6528's idea, with a counter standing in for the clock).
+   */
+  #isn(remoteIp: number, remotePort: number, localPort: number): number {
+    if (this.#rng) return this.#rng.int(0, 0xffffffff);
+    let h = Math.imul(this.ip ^ 0x9e3779b9, 0x85ebca6b) ^ remoteIp;
+    h = Math.imul(h ^ (h >>> 16), 0xc2b2ae35) ^ ((remotePort << 16) | localPort);
+    h = Math.imul(h ^ (h >>> 13), 0x27d4eb2f) ^ this.#isnCounter++;
+    return (h ^ (h >>> 16)) >>> 0;
+  }
+
+  #destination(dst: number | string): number {
+    const ip = toIpv4(dst, `${this.name} destination`);
+    if (ip === this.ip) throw new RangeError(`${this.name} cannot send to its own address ${this.ipText}`);
+    return ip;
+  }
+
+  /** Builds a datagram for `dst` and sends it once the neighbour's MAC is known. */
+  #sendIp(dst: number, build: (a: IpAddressing) => Uint8Array, tos = 0): void {
+    const broadcast = dst === 0xffffffff;
+    const known = broadcast ? BROADCAST_MAC : this.arp.lookup(dst);
+    const frame = build({ srcMac: this.mac, dstMac: known ?? 0n, src: this.ip, dst, ident: this.#ident++, tos });
+    if (known !== undefined) this.#transmit(frame);
+    else this.arp.enqueue(dst, frame);
+  }
+
+  #sendArp(op: number, ethDst: bigint, tha: bigint, tpa: number): void {
+    this.#transmit(arpFrame({ operation: op, srcMac: this.mac, dstMac: ethDst, sha: this.mac, spa: this.ip, tha, tpa }));
+  }
+
+  #transmit(frame: Uint8Array): void {
+    if (!this.#out) return this.#drop('detached', frame);
+    this.stats.txFrames++;
+    this.stats.txBytes += frame.length;
+    this.#emit('tx', frame);
+    this.#out.send(frame);
+  }
+
+  #drop(reason: HostDropReason, frame: Uint8Array): void {
+    this.stats.drops[reason]++;
+    this.#emit('drop', reason, frame);
+  }
+
+  #emit<K extends keyof HostEvents>(event: K, ...args: Parameters<HostEvents[K]>): void {
+    for (const fn of this.#listeners[event]) (fn as (...a: Parameters<HostEvents[K]>) => void)(...args);
+  }
+}
+
+function connKey(remoteIp: number, remotePort: number, localPort: number): string {
+  return `${remoteIp}:${remotePort}:${localPort}`;
+}
+
+function checkPort(p: number, what: string): void {
+  if (!Number.isInteger(p) || p < 0 || p > 0xffff) throw new RangeError(`${what} must be 0..65535, got ${p}`);
+}
+

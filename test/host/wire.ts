@@ -1,0 +1,25 @@
+/**
+ * Test support: a point-to-point wire between two hosts that delivers every frame after
+ * a fixed delay (no bandwidth, no loss), and optionally records what crossed it.
+ */
+import type { Simulator } from '../../engine/simulator.js';
+import type { Host } from '../../sim/host/host.js';
+
+export interface WireLog {
+  /** Frames in the order they were sent, with the sender's name and the send time. */
+  readonly frames: { from: string; atNs: number; frame: Uint8Array }[];
+}
+
+export function wire(sim: Simulator, a: Host, b: Host, delayNs: number): WireLog {
+  const log: WireLog = { frames: [] };
+  const join = (from: Host, to: Host) =>
+    from.attach({
+      send(frame) {
+        log.frames.push({ from: from.name, atNs: sim.now(), frame });
+        sim.schedule(delayNs, (f: Uint8Array) => to.receive(f), frame);
+      },
+    });
+  join(a, b);
+  join(b, a);
+  return log;
+}
