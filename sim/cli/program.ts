@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { FlowSyntaxError } from '../flow/syntax-error.js';
 import type { Io } from './io.js';
+import { registerReplay } from './replay-command.js';
 import { registerTrace } from './trace-command.js';
 import { UsageError } from './usage-error.js';
 
@@ -23,6 +24,7 @@ function buildProgram(io: Io, state: CommandState): Command {
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   registerTrace(program, io, state);
+  registerReplay(program, io, state);
   return program;
 }
 

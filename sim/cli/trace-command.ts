@@ -20,7 +20,7 @@ interface TraceOptions {
   protocol: string;
 }
 
-function readText(path: string, what: string): string {
+export function readText(path: string, what: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {
