@@ -76,8 +76,8 @@ describe('ovsim replay', () => {
     const lines = io.stdout.trim().split('\n').sort();
     expect(lines).toHaveLength(2);
     // The packet whose upcall installed a flow is not counted in it, as in OVS.
-    expect(lines[0]).toMatch(/^recirc_id\(0\),in_port\(1\),packet_type\(ns=0,id=0\),eth_type\(0x0800\),ipv4\(dst=10\.1\.0\.1\/255\.255\.0\.0,proto=6,frag=no\),tcp\(dst=80\), packets:5, bytes:\d+, used:[0-9.]+s, actions:2$/);
-    expect(lines[1]).toMatch(/^recirc_id\(0\),in_port\(1\),packet_type\(ns=0,id=0\),eth_type\(0x0800\),ipv4\(dst=10\.1\.0\.1\/255\.255\.0\.0,proto=17,frag=no\), packets:1, bytes:\d+, used:[0-9.]+s, actions:3$/);
+    expect(lines[1]).toMatch(/^recirc_id\(0\),in_port\(1\),packet_type\(ns=0,id=0\),eth_type\(0x0800\),ipv4\(dst=10\.1\.0\.1\/255\.255\.0\.0,proto=6,frag=no\),tcp\(dst=80\), packets:5, bytes:\d+, used:[0-9.]+s, actions:2$/);
+    expect(lines[0]).toMatch(/^recirc_id\(0\),in_port\(1\),packet_type\(ns=0,id=0\),eth_type\(0x0800\),ipv4\(dst=10\.1\.0\.1\/255\.255\.0\.0,proto=17,frag=no\), packets:1, bytes:\d+, used:[0-9.]+s, actions:3$/);
   });
 
   it('rejects bad input with one clear line', async () => {
