@@ -23,3 +23,17 @@ export function wire(sim: Simulator, a: Host, b: Host, delayNs: number): WireLog
   join(b, a);
   return log;
 }
+
+/** A hub: every frame reaches every other host after `delayNs` (hosts drop what is not theirs). */
+export function hub(sim: Simulator, hosts: readonly Host[], delayNs: number): WireLog {
+  const log: WireLog = { frames: [] };
+  for (const h of hosts) {
+    h.attach({
+      send(frame) {
+        log.frames.push({ from: h.name, atNs: sim.now(), frame });
+        for (const other of hosts) if (other !== h) sim.schedule(delayNs, (f: Uint8Array) => other.receive(f), frame);
+      },
+    });
+  }
+  return log;
+}
