@@ -17,6 +17,7 @@
  * tables when they change, so no stale entry forwards a packet differently from them.
  */
 import { extractFlow } from '../flow/extract.js';
+import { copyKey } from '../flow/key-slab.js';
 import { ETH_TYPE, FLOW_WORDS, IPPROTO, VLAN_CFI, VLAN_VID_MASK, W } from '../flow/layout.js';
 import { DEFAULT_COST_MODEL, type CostModel } from './cost-model.js';
 import type { DpFlow } from './dp-flow.js';
@@ -261,7 +262,7 @@ export class Datapath {
       return;
     }
     this.stats.upcalls++;
-    this.#queue.push({ key: Uint32Array.from(this.#key), frame });
+    this.#queue.push({ key: copyKey(this.#key), frame });
     this.#startHandlers();
     this.#startRevalidator();
   }
@@ -304,17 +305,17 @@ export class Datapath {
       return;
     }
     const micro = this.strategy === 'microflow';
-    const mask = micro ? ALL_ONES : Uint32Array.from(r.mask);
+    const mask = micro ? ALL_ONES : copyKey(r.mask);
     // A datapath flow key cannot leave the presence of a VLAN tag open: like OVS's
     // userspace datapath, a megaflow that ignores the outer tag matches its VID and CFI
     // (so an untagged megaflow matches untagged frames only).
     if (!micro && (mask[W.VLAN0]! & 0xffff) === 0) mask[W.VLAN0] = (mask[W.VLAN0]! | VLAN_VID_MASK | VLAN_CFI) >>> 0;
-    const k = Uint32Array.from(key);
+    const k = copyKey(key);
     if (!micro) for (let i = 0; i < FLOW_WORDS; i++) k[i] = (k[i]! & mask[i]!) >>> 0;
     const flow: DpFlow = {
-      packetKey: Uint32Array.from(key),
+      packetKey: copyKey(key),
       key: k,
-      key32: new Int32Array(k.buffer),
+      key32: new Int32Array(k.buffer, k.byteOffset, FLOW_WORDS),
       mask,
       actions: r.actions,
       compiled,

@@ -7,12 +7,14 @@
  * so keys cross this boundary with their in_port translated.
  */
 import type { Datapath, Scheduler, UpcallResult } from '../datapath/datapath.js';
-import { W } from '../flow/layout.js';
+import { FLOW_WORDS, W } from '../flow/layout.js';
 import type { Ofproto } from './ofproto.js';
 import { xlate } from './xlate.js';
 
 export class OfprotoDpif {
   readonly #odpToOfp = new Map<number, number>();
+  /** The key being translated, with in_port in OpenFlow numbering (xlate copies it). */
+  readonly #key = new Uint32Array(FLOW_WORDS);
 
   constructor(
     readonly ofproto: Ofproto,
@@ -26,11 +28,12 @@ export class OfprotoDpif {
 
   /** Translates a datapath key; with side effects (a real packet), NORMAL learns. */
   #translate(odpKey: Uint32Array, sideEffects: boolean): UpcallResult {
-    const key = Uint32Array.from(odpKey);
+    const key = this.#key;
+    key.set(odpKey);
     const ofp = this.#odpToOfp.get(key[W.IN_PORT]!);
     // A packet from a port ofproto does not know: drop it, matching only its in_port.
     if (ofp === undefined) {
-      const mask = new Uint32Array(key.length);
+      const mask = new Uint32Array(FLOW_WORDS);
       mask[W.IN_PORT] = 0xffffffff;
       return { actions: [], mask };
     }

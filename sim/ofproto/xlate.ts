@@ -13,9 +13,10 @@
 import type { OdpAction } from '../datapath/odp-actions.js';
 import { ETH_TYPE, FRAG_ANY, FRAG_LATER, FRAG_MASK, IPPROTO, OFPP, VLAN_CFI, VLAN_PCP_MASK, VLAN_VID_MASK, W } from '../flow/layout.js';
 import type { Field, Prereq } from '../flow/fields.js';
-import { fieldAllOnes, newMask, readField, writeFieldMasked, type FlowKey, type FlowMask } from '../flow/key.js';
+import { fieldAllOnes, readField, writeFieldMasked, type FlowKey, type FlowMask } from '../flow/key.js';
 import type { Ofpact, ControllerReason } from '../openflow/ofpact.js';
 import { TABLE_CURRENT } from '../openflow/ofpact.js';
+import { allocKey, copyKey } from '../flow/key-slab.js';
 import { commitOdpActions } from './commit.js';
 import type { Ofproto } from './ofproto.js';
 import { N_TABLES } from './ofproto.js';
@@ -74,7 +75,7 @@ function isIpAny(flow: FlowKey): boolean {
 class Ctx {
   readonly flow: FlowKey;
   readonly base: FlowKey;
-  readonly wc: FlowMask = newMask();
+  readonly wc: FlowMask;
   readonly out: OdpAction[] = [];
   readonly root: TraceNode[] = [];
   trace: TraceNode[] | null;
@@ -94,8 +95,9 @@ class Ctx {
     flow: FlowKey,
     readonly opts: XlateOptions,
   ) {
-    this.flow = Uint32Array.from(flow);
-    this.base = Uint32Array.from(flow);
+    this.flow = copyKey(flow);
+    this.base = copyKey(flow);
+    this.wc = allocKey();
     this.trace = opts.trace ? this.root : null;
   }
 
