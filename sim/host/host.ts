@@ -12,7 +12,7 @@
  *
  * @example
  * const h1 = new Host(sim, 'h1');          // 10.0.0.1, 00:00:00:00:00:01
- * h1.attach({ send: (f) => link.send(f) });
+ * h1.plug(link.a);                         // or h1.attach({ send }) and call h1.receive
  * const p = h1.ping('10.0.0.2', { count: 3 });
  * sim.run();                                // p.rtts holds three round trips
  */
@@ -49,6 +49,11 @@ import { TcpFlow, TcpResponder, type TcpConnection, type TcpStack } from './tcp-
 /** Where a host's frames go: a datapath Netdev, a link end, a test wire. */
 export interface FrameOut {
   send(frame: Uint8Array): void;
+}
+
+/** A link end: frames sent into it, and a sink it delivers to (engine/link.ts's LinkEnd). */
+export interface HostPort extends FrameOut {
+  connect(sink: { receive(frame: Uint8Array): void }): void;
 }
 
 export interface HostOptions {
@@ -205,6 +210,12 @@ export class Host {
   /** Connects the interface's transmit side. */
   attach(out: FrameOut): void {
     this.#out = out;
+  }
+
+  /** Plugs the interface into a link end: sends go into it, what it delivers comes here. */
+  plug(port: HostPort): void {
+    this.#out = port;
+    port.connect(this);
   }
 
   /** Subscribes to a trace source; returns the unsubscribe function. */

@@ -77,6 +77,17 @@ export class FlowSink {
   flow(tuple: FiveTuple): FlowRecord | undefined {
     return this.#flows.get(flowKeyText(tuple));
   }
+  /**
+   * Receiver-side completion times of TCP flows that both opened and closed here: first
+   * SYN to first FIN, in order of first arrival. (The sender's own view, SYN sent to
+   * the peer's FIN received, is `TcpFlow.fctNs`.)
+   */
+  completionTimes(): number[] {
+    const out: number[] = [];
+    for (const r of this.#flows.values()) if (r.synNs !== undefined && r.finNs !== undefined) out.push(r.finNs - r.synNs);
+    return out;
+  }
+
   /** Every flow, in order of first arrival. */
   flows(): FlowRecord[] {
     return [...this.#flows.values()];

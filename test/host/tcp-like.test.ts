@@ -57,6 +57,7 @@ describe('TCP-like flows', () => {
     expect(rec.payloadBytes).toBe(4000);
     expect(rec.synNs).toBe(d);
     expect(rec.finNs).toBe(7 * d);
+    expect(h2.sink.completionTimes()).toEqual([6 * d]);
     // TIME_WAIT ends, both sides forget the connection.
     expect(h1.connections).toBe(0);
     expect(h2.connections).toBe(0);
