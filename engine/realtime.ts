@@ -63,7 +63,9 @@ export class RealtimeSimulator {
   /**
    * Runs events as the wall clock reaches them, until the queue is empty (with no
    * `until`), `until` is reached, `maxEvents` have run, or `stop()`. Resolves to the
-   * number of events run. A handler's exception rejects the promise.
+   * number of events run. A handler's exception rejects the promise. Live mode passes
+   * an `until` (or `MAX_TIME_NS` and `stop()`), so that an idle run keeps waiting for
+   * injected events instead of returning.
    */
   async run(opts: RunOptions = {}): Promise<number> {
     const until = opts.until ?? Infinity;
