@@ -102,7 +102,10 @@ export class RealtimeSimulator {
     return n;
   }
 
-  /** Ends `run` before its next event (also wakes it if it is waiting). */
+  /**
+   * Ends `run` before its next event (also wakes it if it is waiting). Handlers stop a
+   * real-time run with this; `Simulator.stop` only ends a `Simulator.run`.
+   */
   stop(): void {
     this.#stopRequested = true;
     this.#wake?.();
