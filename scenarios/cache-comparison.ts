@@ -12,13 +12,21 @@
 import type { CacheStrategy } from '../sim/datapath/datapath.js';
 import { CACHE_STRATEGIES } from '../sim/datapath/datapath.js';
 import { startCbr, startLongFlows, startPortScan, startShortFlows } from '../sim/host/traffic.js';
+import { event, type LogSink } from '../engine/event-log.js';
 import { buildNetwork, singleSwitch } from './topology.js';
 
 export interface ScenarioOptions {
   readonly seed: number;
-  /** Simulated seconds of traffic. */
+  /** Simulated time of traffic. */
   readonly durationNs: number;
+  /** Event log records (JSON lines) go here when given. */
+  readonly logSink?: LogSink;
 }
+
+/** The scenario's own events in the event log. */
+export const SCENARIO_EVENTS = {
+  scenarioRun: event<{ scenario: string; strategy: string; seed: number }>('a run of the scenario starts (its records follow, with time from 0)'),
+} as const;
 
 export const DEFAULT_SCENARIO: ScenarioOptions = { seed: 1, durationNs: 200_000_000 };
 
@@ -68,7 +76,9 @@ export function runStrategy(strategy: CacheStrategy, opts: ScenarioOptions = DEF
   const net = buildNetwork(singleSwitch(N_HOSTS, { latencyNs: 5_000, bandwidthBps: 10e9, queuePackets: 1000 }, demoFlows(N_HOSTS)), {
     seed: opts.seed,
     cache: strategy,
+    ...(opts.logSink ? { logSink: opts.logSink } : {}),
   });
+  net.log?.component('scenario', SCENARIO_EVENTS).emit('scenarioRun', { scenario: 'cache-comparison', strategy, seed: opts.seed });
   const h = (i: number) => net.hosts.get(`h${i}`)!;
   const rng = (name: string) => net.random.stream(`traffic:${name}`);
   const clients = [h(1), h(2), h(3), h(4)];
@@ -132,7 +142,7 @@ export function formatComparison(results: readonly StrategyResult[], opts: Scena
   const out: string[] = [];
   out.push('ovsim: one switch, eight hosts, one traffic mix, four cache strategies');
   out.push('');
-  out.push(`  h1-h4 open web connections to h5-h7 (Poisson arrivals, web-search flow sizes) for ${(opts.durationNs / 1e9).toFixed(1)} s,`);
+  out.push(`  h1-h4 open web connections to h5-h7 (Poisson arrivals, web-search flow sizes) for ${opts.durationNs / 1e6} ms,`);
   out.push('  h2 sends two 5 MB bulk transfers to h6, h3 streams DNS-like UDP to h7, h1 pings h8,');
   out.push("  and h8 scans h5's ports 1-1024. s1: ACL (web, DNS, ICMP allowed) -> L2 forwarding.");
   out.push(`  seed ${opts.seed}; all times are virtual, all costs modeled (see sim/datapath/cost-model.ts).`);

@@ -6,6 +6,7 @@
  * tables and caches, hosts, and links with latency, bandwidth, loss and queues. A
  * switch's ports are numbered in the order its links are listed (s1-eth1 is port 1).
  */
+import { EventLog, type LogSink } from '../engine/event-log.js';
 import { RandomStreams } from '../engine/random.js';
 import { Link } from '../engine/link.js';
 import { Simulator } from '../engine/simulator.js';
@@ -45,11 +46,14 @@ export interface Topology {
 export interface BuildOptions {
   readonly seed: number;
   readonly cache: CacheStrategy;
-  readonly datapath?: Omit<DatapathOptions, 'strategy' | 'scheduler' | 'random'>;
+  readonly datapath?: Omit<DatapathOptions, 'strategy' | 'scheduler' | 'random' | 'log' | 'name'>;
+  /** Where the network's components write their events (none by default). */
+  readonly logSink?: LogSink;
 }
 
 export interface Network {
   readonly sim: Simulator;
+  readonly log: EventLog | undefined;
   readonly random: RandomStreams;
   readonly switches: ReadonlyMap<string, Bridge>;
   readonly hosts: ReadonlyMap<string, Host>;
@@ -71,6 +75,7 @@ export function singleSwitch(n: number, link: Omit<LinkSpec, 'a' | 'b'> = {}, fl
 export function buildNetwork(topo: Topology, opts: BuildOptions): Network {
   const sim = new Simulator();
   const random = new RandomStreams(opts.seed);
+  const log = opts.logSink ? new EventLog(sim, opts.logSink) : undefined;
   const names = new Set<string>();
   for (const x of [...topo.switches, ...topo.hosts]) {
     if (names.has(x.name)) throw new Error(`topology: the name ${x.name} is used twice`);
@@ -102,6 +107,7 @@ export function buildNetwork(topo: Topology, opts: BuildOptions): Network {
       scheduler: sim,
       random: () => emc.uniform(),
       ...(opts.datapath ? { datapath: opts.datapath } : {}),
+      ...(log ? { log } : {}),
     });
     bridge.addFlows(parseFlows((s.flows ?? ['priority=0,actions=NORMAL']).join('\n'), { version: 'OpenFlow15', file: `switch ${s.name} flows` }));
     switches.set(s.name, bridge);
@@ -120,6 +126,7 @@ export function buildNetwork(topo: Topology, opts: BuildOptions): Network {
       ...(l.bandwidthBps !== undefined ? { bandwidthBps: l.bandwidthBps } : {}),
       ...(l.loss ? { loss: l.loss, random: random.stream(`link:${name}:loss`) } : {}),
       ...(l.queuePackets !== undefined ? { queue: { packets: l.queuePackets } } : {}),
+      ...(log ? { log } : {}),
     });
     links.push(link);
     const ends = [link.a, link.b] as const;
@@ -138,5 +145,5 @@ export function buildNetwork(topo: Topology, opts: BuildOptions): Network {
       bridge.attach(port, { send: (frame) => void end.send(frame) });
     });
   });
-  return { sim, random, switches, hosts, links, attachments };
+  return { sim, log, random, switches, hosts, links, attachments };
 }

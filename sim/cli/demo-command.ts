@@ -2,7 +2,9 @@
  * `ovsim demo` (what `npm start` runs): the default scenario on the embedded defaults —
  * hosts on a switch, a traffic mix, each cache strategy in turn — and a readable comparison.
  */
+import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
+import { streamSink } from '../../engine/event-log.js';
 import { DEFAULT_SCENARIO, formatComparison, runAll } from '../../scenarios/cache-comparison.js';
 import type { Io } from './io.js';
 import type { CommandState } from './program.js';
@@ -14,11 +16,28 @@ export function registerDemo(program: Command, io: Io, _state: CommandState): vo
     .description('run the default scenario under each cache strategy and compare them')
     .option('--seed <n>', 'seed of every random stream', String(DEFAULT_SCENARIO.seed))
     .option('--duration <ms>', 'milliseconds of simulated traffic', String(DEFAULT_SCENARIO.durationNs / 1e6))
-    .action((opts: { seed: string; duration: string }) => {
+    .option('--log <file>', 'write the event log (JSON lines) of every run to this file')
+    .action(async (opts: { seed: string; duration: string; log?: string }) => {
       if (!/^\d+$/.test(opts.seed)) throw new UsageError(`--seed: "${opts.seed}" is not a non-negative integer`);
       const ms = Number(opts.duration);
       if (!(ms > 0) || !Number.isFinite(ms)) throw new UsageError(`--duration: "${opts.duration}" is not a positive number of milliseconds`);
       const scenario = { seed: Number(opts.seed), durationNs: Math.round(ms * 1e6) };
-      io.out(formatComparison(runAll(scenario), scenario));
+      if (!opts.log) {
+        io.out(formatComparison(runAll(scenario), scenario));
+        return;
+      }
+      const file = createWriteStream(opts.log);
+      const opened = new Promise<void>((resolve, reject) => {
+        file.once('open', () => resolve());
+        file.once('error', reject);
+      });
+      try {
+        await opened;
+      } catch (e) {
+        throw new UsageError(`--log: cannot write ${opts.log}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
+      }
+      const results = runAll({ ...scenario, logSink: streamSink(file) });
+      await new Promise<void>((resolve) => file.end(resolve));
+      io.out(formatComparison(results, scenario));
     });
 }

@@ -16,6 +16,7 @@
  * idle flows and keep the flow limit, and `revalidate` re-checks every flow against the
  * tables when they change, so no stale entry forwards a packet differently from them.
  */
+import { disabledLog, event, type ComponentLog, type EventLog } from '../../engine/event-log.js';
 import { extractFlow } from '../flow/extract.js';
 import { copyKey } from '../flow/key-slab.js';
 import { ETH_TYPE, FLOW_WORDS, IPPROTO, VLAN_CFI, VLAN_VID_MASK, W } from '../flow/layout.js';
@@ -25,9 +26,18 @@ import { Dpcls } from './dpcls.js';
 import { Emc } from './emc.js';
 import { compileActions, executeActions, type ExecuteContext } from './execute.js';
 import { MicroflowCache } from './microflow.js';
-import type { OdpAction } from './odp-actions.js';
+import { formatOdpActions, type OdpAction } from './odp-actions.js';
 
 export type CacheStrategy = 'none' | 'microflow' | 'megaflow' | 'emc+megaflow';
+
+/** The datapath's events in the event log (the slow path only: hits are counted, not logged). */
+export const DATAPATH_EVENTS = {
+  dpUpcall: event<{ dp: string; port: number; queued: number }>('a packet missed the flow cache and was queued for userspace'),
+  dpUpcallLost: event<{ dp: string; port: number }>('a missed packet was dropped because the upcall queue was full'),
+  dpFlowPut: event<{ dp: string; flow: string; actions: string; flows: number; masks: number }>('a flow was installed in the cache'),
+  dpFlowDel: event<{ dp: string; flow: string; reason: 'idle' | 'revalidated' | 'flush' }>('a cached flow was deleted'),
+  dpFlowLimit: event<{ dp: string; limit: number }>('an install was refused because the cache holds the flow limit'),
+} as const;
 export const CACHE_STRATEGIES: readonly CacheStrategy[] = ['none', 'microflow', 'megaflow', 'emc+megaflow'];
 
 /** What the datapath needs of the engine: its clock and a way to be called back later. */
@@ -73,6 +83,11 @@ export interface DatapathOptions {
   readonly handlerBatch?: number;
   readonly handlers?: number;
   readonly cost?: Partial<CostModel>;
+  /** Where slow-path events go (see DATAPATH_EVENTS), and the name they carry. */
+  readonly log?: EventLog;
+  readonly name?: string;
+  /** Turns a flow into text for the log (the dpctl form); only called when logging. */
+  readonly describeFlow?: (flow: DpFlow) => string;
 }
 
 export interface DatapathStats {
@@ -148,8 +163,14 @@ export class Datapath {
   #revalidatorRunning = false;
   #lastRerankNs = 0;
   readonly #exec: ExecuteContext;
+  readonly #log: ComponentLog<typeof DATAPATH_EVENTS>;
+  readonly #name: string;
+  readonly #describe: (flow: DpFlow) => string;
 
   constructor(opts: DatapathOptions) {
+    this.#name = opts.name ?? 'dp';
+    this.#log = opts.log ? opts.log.component('datapath', DATAPATH_EVENTS) : disabledLog('datapath', opts.scheduler, DATAPATH_EVENTS);
+    this.#describe = opts.describeFlow ?? ((f) => `${f.packets} packets`);
     this.strategy = opts.strategy;
     this.#sched = opts.scheduler;
     this.cost = { ...DEFAULT_COST_MODEL, ...opts.cost };
@@ -257,12 +278,15 @@ export class Datapath {
   }
 
   #enqueueUpcall(frame: Uint8Array): void {
+    const port = this.#key[W.IN_PORT]!;
     if (this.#queue.length - this.#queueHead >= this.#queueLimit) {
       this.stats.lostUpcalls++;
+      if (this.#log.enabled) this.#log.emit('dpUpcallLost', { dp: this.#name, port });
       return;
     }
     this.stats.upcalls++;
     this.#queue.push({ key: copyKey(this.#key), frame });
+    if (this.#log.enabled) this.#log.emit('dpUpcall', { dp: this.#name, port, queued: this.#queue.length - this.#queueHead });
     this.#startHandlers();
     this.#startRevalidator();
   }
@@ -302,6 +326,7 @@ export class Datapath {
   #install(key: Uint32Array, r: UpcallResult, compiled: DpFlow['compiled']): void {
     if (this.flowCount >= this.#dynamicLimit) {
       this.stats.flowLimitHits++;
+      if (this.#log.enabled) this.#log.emit('dpFlowLimit', { dp: this.#name, limit: this.#dynamicLimit });
       return;
     }
     const micro = this.strategy === 'microflow';
@@ -327,13 +352,18 @@ export class Datapath {
       dead: false,
     };
     const ok = micro ? this.#micro.insert(flow) : this.#dpcls.insert(flow);
-    if (ok) this.stats.flowsInstalled++;
-    else this.stats.duplicateInstalls++;
+    if (ok) {
+      this.stats.flowsInstalled++;
+      if (this.#log.enabled) {
+        this.#log.emit('dpFlowPut', { dp: this.#name, flow: this.#describe(flow), actions: formatOdpActions(flow.actions), flows: this.flowCount, masks: this.maskCount });
+      }
+    } else this.stats.duplicateInstalls++;
   }
 
   /** Deletes a cached flow (and so its EMC entries). */
-  deleteFlow(flow: DpFlow): void {
+  deleteFlow(flow: DpFlow, reason: 'idle' | 'revalidated' | 'flush' = 'flush'): void {
     if (flow.dead) return;
+    if (this.#log.enabled) this.#log.emit('dpFlowDel', { dp: this.#name, flow: this.#describe(flow), reason });
     flow.dead = true;
     if (this.strategy === 'microflow') this.#micro.remove(flow);
     else this.#dpcls.remove(flow);
@@ -360,7 +390,7 @@ export class Datapath {
         for (let i = 0; i < FLOW_WORDS && keep; i++) if ((r!.mask[i]! & ~f.mask[i]!) !== 0) keep = false;
       }
       if (!keep) {
-        this.deleteFlow(f);
+        this.deleteFlow(f, 'revalidated');
         this.stats.flowsRevalidatedAway++;
       }
     }
@@ -385,7 +415,7 @@ export class Datapath {
       for (const f of [...this.flows()]) {
         const last = f.usedNs < 0 ? f.createdNs : f.usedNs;
         if (now - last >= idleNs) {
-          this.deleteFlow(f);
+          this.deleteFlow(f, 'idle');
           this.stats.flowsExpired++;
         }
       }

@@ -6,6 +6,8 @@
  * port N; the bridge's LOCAL port is datapath port 100.
  */
 import { Datapath, type CacheStrategy, type DatapathOptions, type Netdev } from '../datapath/datapath.js';
+import type { EventLog } from '../../engine/event-log.js';
+import { formatOdpFlow } from '../datapath/odp-flow-format.js';
 import { OFPP } from '../flow/layout.js';
 import { Ofproto } from '../ofproto/ofproto.js';
 import { OfprotoDpif } from '../ofproto/ofproto-dpif.js';
@@ -20,7 +22,8 @@ export interface BridgeOptions {
   readonly scheduler: DatapathOptions['scheduler'];
   readonly random: () => number;
   /** Further datapath settings (EMC size, flow limit, cost model...). */
-  readonly datapath?: Omit<DatapathOptions, 'strategy' | 'scheduler' | 'random'>;
+  readonly datapath?: Omit<DatapathOptions, 'strategy' | 'scheduler' | 'random' | 'log' | 'name'>;
+  readonly log?: EventLog;
 }
 
 /** Per-port counters of frames the bridge sent out. */
@@ -41,7 +44,15 @@ export class Bridge {
   constructor(opts: BridgeOptions) {
     this.name = opts.name;
     this.ofproto = new Ofproto({ name: opts.name, ports: opts.ports, localOdp: LOCAL_ODP_PORT });
-    this.datapath = new Datapath({ ...opts.datapath, strategy: opts.cache, scheduler: opts.scheduler, random: opts.random });
+    this.datapath = new Datapath({
+      ...opts.datapath,
+      strategy: opts.cache,
+      scheduler: opts.scheduler,
+      random: opts.random,
+      name: opts.name,
+      ...(opts.log ? { log: opts.log } : {}),
+      describeFlow: (f) => formatOdpFlow({ key: f.packetKey, mask: f.mask }),
+    });
     this.ofprotoDpif = new OfprotoDpif(this.ofproto, this.datapath, opts.scheduler);
     for (const p of [...opts.ports, LOCAL_ODP_PORT]) {
       this.counters.set(p, { txPackets: 0, txBytes: 0, rxPackets: 0, rxBytes: 0 });
