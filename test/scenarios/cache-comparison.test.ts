@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ArraySink } from '../../engine/event-log.js';
 import { formatComparison, runAll, runStrategy } from '../../scenarios/cache-comparison.js';
 
-const SHORT = { seed: 3, durationNs: 30_000_000 };
+const SHORT = { seed: 3, durationNs: 60_000_000 };
 
 describe('the default scenario', () => {
   const results = runAll(SHORT);
