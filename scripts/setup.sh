@@ -36,10 +36,8 @@ if [ -n "$need" ]; then
     if [ -n "$created_policy" ]; then rm -f /usr/sbin/policy-rc.d; fi
 fi
 
-if [ -f package-lock.json ]; then
-    npm ci
-else
-    npm install
-fi
+# `npm install` rather than `npm ci`: it keeps the lockfile's versions, and npm ci refuses
+# lockfiles written without other platforms' optional packages (rollup's, for vitest).
+npm install --no-audit --no-fund
 
 echo "setup.sh: ready ($(/usr/sbin/ovs-vswitchd --version 2>/dev/null | head -n1 || ovs-vswitchd --version | head -n1))"
