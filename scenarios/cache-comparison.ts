@@ -12,6 +12,8 @@
 import type { CacheStrategy } from '../sim/datapath/datapath.js';
 import { CACHE_STRATEGIES } from '../sim/datapath/datapath.js';
 import { startCbr, startLongFlows, startPortScan, startShortFlows } from '../sim/host/traffic.js';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { event, type LogSink } from '../engine/event-log.js';
 import { buildNetwork, singleSwitch } from './topology.js';
 
@@ -21,6 +23,8 @@ export interface ScenarioOptions {
   readonly durationNs: number;
   /** Event log records (JSON lines) go here when given. */
   readonly logSink?: LogSink;
+  /** Capture every link of each run into DIR/<strategy>/<link>.pcap. */
+  readonly captureDir?: string;
 }
 
 /** The scenario's own events in the event log. */
@@ -70,13 +74,17 @@ export interface StrategyResult {
   readonly pingRttsUs: readonly number[];
   readonly scanOpen: number;
   readonly scanFiltered: number;
+  /** Settles once the run's link captures are written (immediately without captures). */
+  readonly captured: Promise<void>;
 }
 
 export function runStrategy(strategy: CacheStrategy, opts: ScenarioOptions = DEFAULT_SCENARIO): StrategyResult {
+  if (opts.captureDir) mkdirSync(join(opts.captureDir, strategy), { recursive: true });
   const net = buildNetwork(singleSwitch(N_HOSTS, { latencyNs: 5_000, bandwidthBps: 10e9, queuePackets: 1000 }, demoFlows(N_HOSTS)), {
     seed: opts.seed,
     cache: strategy,
     ...(opts.logSink ? { logSink: opts.logSink } : {}),
+    ...(opts.captureDir ? { captureDir: join(opts.captureDir, strategy) } : {}),
   });
   net.log?.component('scenario', SCENARIO_EVENTS).emit('scenarioRun', { scenario: 'cache-comparison', strategy, seed: opts.seed });
   const h = (i: number) => net.hosts.get(`h${i}`)!;
@@ -122,6 +130,7 @@ export function runStrategy(strategy: CacheStrategy, opts: ScenarioOptions = DEF
     pingRttsUs: ping.rtts.map((r) => (r === undefined ? -1 : r / 1000)),
     scanOpen: scan.open.length,
     scanFiltered: scan.filtered().length,
+    captured: Promise.all(net.captures.map((c) => c.close())).then(() => undefined),
   };
 }
 

@@ -6,7 +6,9 @@
  * tables and caches, hosts, and links with latency, bandwidth, loss and queues. A
  * switch's ports are numbered in the order its links are listed (s1-eth1 is port 1).
  */
+import { join } from 'node:path';
 import { EventLog, type LogSink } from '../engine/event-log.js';
+import { LinkCapture } from '../native/pcap/index.js';
 import { RandomStreams } from '../engine/random.js';
 import { Link } from '../engine/link.js';
 import { Simulator } from '../engine/simulator.js';
@@ -49,6 +51,8 @@ export interface BuildOptions {
   readonly datapath?: Omit<DatapathOptions, 'strategy' | 'scheduler' | 'random' | 'log' | 'name'>;
   /** Where the network's components write their events (none by default). */
   readonly logSink?: LogSink;
+  /** Capture every link into DIR/<link>.pcap (frames delivered, both directions). */
+  readonly captureDir?: string;
 }
 
 export interface Network {
@@ -60,6 +64,8 @@ export interface Network {
   readonly links: readonly Link[];
   /** Switch port of each host-facing link, e.g. ports.get('h1') = { sw: 's1', port: 1 }. */
   readonly attachments: ReadonlyMap<string, { readonly sw: string; readonly port: number }>;
+  /** Link captures (when asked for); close them to flush the files. */
+  readonly captures: readonly LinkCapture[];
 }
 
 /** A single switch s1 with hosts h1…hN, one link each (Mininet's "single" topology). */
@@ -117,6 +123,7 @@ export function buildNetwork(topo: Topology, opts: BuildOptions): Network {
     hosts.set(h.name, new Host(sim, h.name, { ...(h.ip ? { ip: h.ip } : {}), ...(h.mac ? { mac: h.mac } : {}), rng: random.stream(`${h.name}:rng`) }));
   }
   const links: Link[] = [];
+  const captures: LinkCapture[] = [];
   const attachments = new Map<string, { sw: string; port: number }>();
   topo.links.forEach((l, i) => {
     const name = `${l.a}-${l.b}`;
@@ -129,6 +136,11 @@ export function buildNetwork(topo: Topology, opts: BuildOptions): Network {
       ...(log ? { log } : {}),
     });
     links.push(link);
+    if (opts.captureDir) {
+      const cap = new LinkCapture(join(opts.captureDir, `${name}.pcap`));
+      link.addTap(cap);
+      captures.push(cap);
+    }
     const ends = [link.a, link.b] as const;
     [l.a, l.b].forEach((node, j) => {
       const end = ends[j]!;
@@ -145,5 +157,5 @@ export function buildNetwork(topo: Topology, opts: BuildOptions): Network {
       bridge.attach(port, { send: (frame) => void end.send(frame) });
     });
   });
-  return { sim, log, random, switches, hosts, links, attachments };
+  return { sim, log, random, switches, hosts, links, attachments, captures };
 }

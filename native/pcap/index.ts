@@ -5,3 +5,4 @@ export { DEFAULT_MAX_PACKET_BYTES, type PcapRecord, type ReadOptions } from './r
 export { readCapture, readCaptureSync } from './reader.js';
 export { PcapWriter, type PcapWriterOptions } from './writer.js';
 export { encodeFileHeader, encodeRecord, type TimestampResolution } from './classic.js';
+export { LinkCapture, type LinkCaptureOptions } from './link-capture.js';

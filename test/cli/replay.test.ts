@@ -84,8 +84,16 @@ describe('ovsim replay', () => {
     const good = await capture('g.pcap', 3);
     const truncated = join(dir, 'truncated.pcap');
     writeFileSync(truncated, readFileSync(good).subarray(0, 24 + 16 + 10));
+    const corrupt = join(dir, 'corrupt.pcap');
+    writeFileSync(corrupt, Buffer.concat([Buffer.from('not a capture at all'), readFileSync(good)]));
+    const cooked = join(dir, 'cooked.pcap');
+    const w = new PcapWriter(cooked, { linkType: 113 });
+    w.write(0n, new Uint8Array(40));
+    await w.close();
     for (const [argv, msg] of [
       [['replay', truncated], 'truncated.pcap: at byte offset 24'],
+      [['replay', corrupt], 'corrupt.pcap: at byte offset 0'],
+      [['replay', cooked], 'LINUX_SLL'],
       [['replay', join(dir, 'missing.pcap')], 'missing.pcap'],
       [['replay', good, '--cache', 'bogus'], '--cache: "bogus"'],
       [['replay', good, '--seed', '-3'], '--seed: "-3"'],
