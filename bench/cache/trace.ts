@@ -17,6 +17,21 @@ export interface Trace {
   readonly times: Float64Array;
   readonly ports: Int32Array;
   readonly frames: readonly Uint8Array[];
+  /** Per packet: 0 for ordinary traffic, 1 for attack traffic (reported apart). */
+  readonly tags: Uint8Array;
+}
+
+/** The trace without its attack packets: the same legitimate traffic, unattacked. */
+export function withoutAttack(t: Trace): Trace {
+  const keep: number[] = [];
+  for (let i = 0; i < t.count; i++) if (t.tags[i] === 0) keep.push(i);
+  return {
+    count: keep.length,
+    times: Float64Array.from(keep, (i) => t.times[i]!),
+    ports: Int32Array.from(keep, (i) => t.ports[i]!),
+    frames: keep.map((i) => t.frames[i]!),
+    tags: new Uint8Array(keep.length),
+  };
 }
 
 export interface FlowSpec {
@@ -29,6 +44,8 @@ export interface FlowSpec {
   readonly port?: number;
   readonly srcMac?: bigint;
   readonly dstMac?: bigint;
+  /** 1 marks attack traffic. */
+  readonly tag?: number;
 }
 
 export const CLIENT_MAC = 0x020000000001n;
@@ -49,12 +66,14 @@ export class TraceBuilder {
   readonly #times: number[] = [];
   readonly #ports: number[] = [];
   readonly #frames: Uint8Array[] = [];
+  readonly #tags: number[] = [];
 
   get count(): number {
     return this.#times.length;
   }
 
-  add(timeNs: number, port: number, frame: Uint8Array): void {
+  add(timeNs: number, port: number, frame: Uint8Array, tag = 0): void {
+    this.#tags.push(tag);
     this.#times.push(timeNs);
     this.#ports.push(port);
     this.#frames.push(frame);
@@ -66,7 +85,7 @@ export class TraceBuilder {
     const macs = { src: f.srcMac ?? CLIENT_MAC, dst: f.dstMac ?? SERVER_MAC };
     if (f.tuple.proto !== PROTO.TCP) {
       const frame = frameFor(f.tuple, 0, macs);
-      for (let i = 0; i < f.packets; i++) this.add(f.startNs + i * f.gapNs, port, frame);
+      for (let i = 0; i < f.packets; i++) this.add(f.startNs + i * f.gapNs, port, frame, f.tag ?? 0);
       return;
     }
     const { SYN, ACK, FIN } = TCP_FLAG;
@@ -75,7 +94,7 @@ export class TraceBuilder {
     const fin = f.packets > 2 ? frameFor(f.tuple, FIN | ACK, macs) : ack;
     for (let i = 0; i < f.packets; i++) {
       const frame = i === 0 ? syn : i === f.packets - 1 ? fin : ack;
-      this.add(f.startNs + i * f.gapNs, port, frame);
+      this.add(f.startNs + i * f.gapNs, port, frame, f.tag ?? 0);
     }
   }
 
@@ -87,11 +106,13 @@ export class TraceBuilder {
     const times = new Float64Array(n);
     const ports = new Int32Array(n);
     const frames: Uint8Array[] = new Array<Uint8Array>(n);
+    const tags = new Uint8Array(n);
     order.forEach((src, i) => {
+      tags[i] = this.#tags[src]!;
       times[i] = Math.round(t[src]!);
       ports[i] = this.#ports[src]!;
       frames[i] = this.#frames[src]!;
     });
-    return { count: n, times, ports, frames };
+    return { count: n, times, ports, frames, tags };
   }
 }

@@ -251,7 +251,7 @@ function tupleSpaceExplosion(streams: RandomStreams, s: Sizes): Workload {
   const tb = new TraceBuilder();
   const rounds = 2;
   const attackGap = 25 * US;
-  crafted.forEach((tuple, i) => tb.addFlow({ tuple, startNs: i * attackGap, packets: rounds, gapNs: crafted.length * attackGap }));
+  crafted.forEach((tuple, i) => tb.addFlow({ tuple, startNs: i * attackGap, packets: rounds, gapNs: crafted.length * attackGap, tag: 1 }));
   const span = crafted.length * attackGap * rounds;
   // Legitimate traffic through the attack: new web connections from clients anywhere
   // (3 packets each), and the trusted client's long session.
