@@ -13,6 +13,7 @@
  * A case is plain JSON: {ports, flows, traces, version}.
  */
 import seedrandom from 'seedrandom';
+import { formatIpv4, formatIpv6, formatMac } from '../../sim/flow/addr.js';
 
 export type OfVersionName = 'OpenFlow10' | 'OpenFlow13' | 'OpenFlow15';
 
@@ -55,39 +56,10 @@ function prefix(bits: number, len: number): bigint {
 
 type Kind = 'dec' | 'hex' | 'mac' | 'ipv4' | 'ipv6';
 
-function fmtMac(v: bigint): string {
-  const out: string[] = [];
-  for (let i = 5; i >= 0; i--) out.push(Number((v >> BigInt(8 * i)) & 0xffn).toString(16).padStart(2, '0'));
-  return out.join(':');
-}
-function fmtIpv4(v: bigint): string {
-  const out: number[] = [];
-  for (let i = 3; i >= 0; i--) out.push(Number((v >> BigInt(8 * i)) & 0xffn));
-  return out.join('.');
-}
-/** RFC 5952 text: the longest run (2+) of zero groups becomes "::". */
-function fmtIpv6(v: bigint): string {
-  const g: number[] = [];
-  for (let i = 7; i >= 0; i--) g.push(Number((v >> BigInt(16 * i)) & 0xffffn));
-  let bestAt = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (g[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestAt = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = (xs: number[]): string => xs.map((x) => x.toString(16)).join(':');
-  if (bestAt < 0) return hex(g);
-  return `${hex(g.slice(0, bestAt))}::${hex(g.slice(bestAt + bestLen))}`;
-}
+// Text forms of addresses: any form both OVS and ovsim read will do, so ovsim's own.
+const fmtMac = (v: bigint): string => formatMac(v);
+const fmtIpv4 = (v: bigint): string => formatIpv4(v);
+const fmtIpv6 = (v: bigint): string => formatIpv6(v);
 function fmt(kind: Kind, v: bigint): string {
   switch (kind) {
     case 'dec':
