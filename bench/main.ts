@@ -12,8 +12,12 @@
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { cacheSection } from './cache/cache-bench.js';
+import { scenarioSection } from './cache/scenario.js';
 import { classifierSection } from './classifier.js';
+import { fastpathSection } from './fastpath.js';
 import { formatTable, type BenchOptions, type Json, type SectionReport } from './measure.js';
+import { slowpathSection } from './slowpath.js';
 import { traceSection, xlateSection } from './xlate.js';
 
 /** Sections in the order they run; a new section is one more entry. */
@@ -21,6 +25,10 @@ const SECTIONS: Readonly<Record<string, (opts: BenchOptions) => SectionReport>> 
   classifier: classifierSection,
   xlate: xlateSection,
   trace: traceSection,
+  fastpath: fastpathSection,
+  slowpath: slowpathSection,
+  scenario: scenarioSection,
+  cache: cacheSection,
 };
 
 /** The flag by which main runs one section in a child process and prints its report as JSON. */

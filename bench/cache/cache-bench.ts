@@ -4,7 +4,7 @@
  * report can say what the attack cost it.
  */
 import type { CacheStrategy } from '../../sim/datapath/datapath.js';
-import type { Json } from '../measure.js';
+import type { BenchOptions, Json, SectionReport } from '../measure.js';
 import { runStrategy, STRATEGIES, type StrategyResult } from './run.js';
 import { withoutAttack } from './trace.js';
 import { buildWorkload, WORKLOAD_NAMES, type Workload, type WorkloadName } from './workloads.js';
@@ -113,4 +113,22 @@ export function workloadFigures(r: CacheBenchResult): { [k: string]: Json } {
     out[w.workload.name] = byStrategy;
   }
   return out;
+}
+
+/** The bench/main.ts section: the comparison with seed 1 (`ovsim bench` takes other seeds). */
+export function cacheSection(opts: BenchOptions): SectionReport {
+  const r = runCacheBench({ seed: 1, quick: opts.quick });
+  const head = ['workload', ...STRATEGIES.map((s) => `${s} hit`), 'megaflow masks'];
+  const rows = r.workloads.map((w) => [
+    w.workload.name,
+    ...w.results.map((x) => `${(x.hitRate * 100).toFixed(1)}%`),
+    String(w.results.find((x) => x.strategy === 'megaflow')?.peakMasks ?? 0),
+  ]);
+  return {
+    name: 'cache',
+    title: 'Cache strategies on the same packets (seed 1): hit rates and megaflow masks',
+    table: [head, ...rows],
+    notes: ['full report: npx ovsim bench --out DIR'],
+    figures: { workloads: workloadFigures(r) },
+  };
 }
