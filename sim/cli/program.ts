@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { FlowSyntaxError } from '../flow/syntax-error.js';
+import { registerBench } from './bench-command.js';
 import type { Io } from './io.js';
 import { registerDemo } from './demo-command.js';
 import { registerReplay } from './replay-command.js';
@@ -25,6 +26,7 @@ function buildProgram(io: Io, state: CommandState): Command {
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   registerTrace(program, io, state);
+  registerBench(program, io, state);
   registerReplay(program, io, state);
   registerDemo(program, io, state);
   return program;
