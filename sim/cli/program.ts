@@ -8,6 +8,7 @@ import { FlowSyntaxError } from '../flow/syntax-error.js';
 import { registerBench } from './bench-command.js';
 import type { Io } from './io.js';
 import { registerDemo } from './demo-command.js';
+import { registerOvsdbServer } from './ovsdb-server-command.js';
 import { registerReplay } from './replay-command.js';
 import { registerTrace } from './trace-command.js';
 import { UsageError } from './usage-error.js';
@@ -29,6 +30,7 @@ function buildProgram(io: Io, state: CommandState): Command {
   registerBench(program, io, state);
   registerReplay(program, io, state);
   registerDemo(program, io, state);
+  registerOvsdbServer(program, io, state);
   return program;
 }
 
