@@ -11,6 +11,7 @@ import { registerDemo } from './demo-command.js';
 import { registerOvsdbServer } from './ovsdb-server-command.js';
 import { registerReplay } from './replay-command.js';
 import { registerTrace } from './trace-command.js';
+import { registerOvsdbTool } from './ovsdb-tool-command.js';
 import { UsageError } from './usage-error.js';
 
 /** Exit status of a command: 0 on success. */
@@ -30,6 +31,7 @@ function buildProgram(io: Io, state: CommandState): Command {
   registerBench(program, io, state);
   registerReplay(program, io, state);
   registerDemo(program, io, state);
+  registerOvsdbTool(program, io, state);
   registerOvsdbServer(program, io, state);
   return program;
 }
