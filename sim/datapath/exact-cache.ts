@@ -11,7 +11,9 @@
  * key parsed from a frame is zero outside in_port and the header words (metadata,
  * registers and tunnel words start at zero for every packet), so only those are compared.
  */
-import { FLOW_WORDS, W } from '../flow/layout.js';
+import { ETH_TYPE, W } from '../flow/layout.js';
+
+const IPV4 = ETH_TYPE.IP;
 import { finishHash, mixWord } from './dp-flow.js';
 
 /** Hash of a whole key for exact-match tables (written out: this runs for every packet). */
@@ -33,10 +35,36 @@ export function exactHash(key: Int32Array): number {
   return finishHash(h);
 }
 
-/** Whether two keys parsed from frames are equal (in_port and the header words). */
+/**
+ * Whether two keys parsed from frames are equal. Extraction leaves a word zero unless the
+ * packet has that header, so once the EtherTypes agree, an IPv4 packet's IPv6, ND and ARP
+ * hardware words are zero in both keys and need no comparing.
+ */
 export function packetKeysEqual(a: Int32Array, b: Int32Array): boolean {
-  if (a[W.IN_PORT] !== b[W.IN_PORT]) return false;
-  for (let i = W.DL_DST; i < FLOW_WORDS; i++) if (a[i] !== b[i]) return false;
+  if (
+    a[W.TP_SRC] !== b[W.TP_SRC] ||
+    a[W.TP_DST] !== b[W.TP_DST] ||
+    a[W.NW_SRC] !== b[W.NW_SRC] ||
+    a[W.NW_DST] !== b[W.NW_DST] ||
+    a[W.DL_TYPE] !== b[W.DL_TYPE] ||
+    a[W.IN_PORT] !== b[W.IN_PORT] ||
+    a[W.NW_PROTO] !== b[W.NW_PROTO] ||
+    a[W.TCP_FLAGS] !== b[W.TCP_FLAGS] ||
+    a[W.DL_DST] !== b[W.DL_DST] ||
+    a[W.DL_DST + 1] !== b[W.DL_DST + 1] ||
+    a[W.DL_SRC] !== b[W.DL_SRC] ||
+    a[W.DL_SRC + 1] !== b[W.DL_SRC + 1] ||
+    a[W.VLAN0] !== b[W.VLAN0] ||
+    a[W.VLAN1] !== b[W.VLAN1] ||
+    a[W.NW_FRAG] !== b[W.NW_FRAG] ||
+    a[W.NW_TOS] !== b[W.NW_TOS] ||
+    a[W.NW_TTL] !== b[W.NW_TTL]
+  ) {
+    return false;
+  }
+  if (a[W.DL_TYPE] === IPV4) return true;
+  for (let i = W.IPV6_SRC; i < W.NW_FRAG; i++) if (a[i] !== b[i]) return false;
+  for (let i = W.ND_TARGET; i < W.TCP_FLAGS; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
