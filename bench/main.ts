@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { cacheSection } from './cache/cache-bench.js';
 import { scenarioSection } from './cache/scenario.js';
 import { classifierSection } from './classifier.js';
+import { engineSection } from './engine.js';
 import { fastpathSection } from './fastpath.js';
 import { formatTable, type BenchOptions, type Json, type SectionReport } from './measure.js';
 import { slowpathSection } from './slowpath.js';
@@ -22,6 +23,7 @@ import { traceSection, xlateSection } from './xlate.js';
 
 /** Sections in the order they run; a new section is one more entry. */
 const SECTIONS: Readonly<Record<string, (opts: BenchOptions) => SectionReport>> = {
+  engine: engineSection,
   classifier: classifierSection,
   xlate: xlateSection,
   trace: traceSection,
