@@ -38,6 +38,9 @@ export class JsonRpcProtocolError extends Error {
 /** Default limit on one incoming message: far above any real configuration transaction. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
+/** Deepest nesting accepted, as OVS's JSON parser limits it. */
+const MAX_DEPTH = 1000;
+
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const OPEN_BRACE = 0x7b;
@@ -61,6 +64,8 @@ function isSpace(b: number): boolean {
 export class JsonStreamDecoder {
   readonly #max: number;
   #depth = 0;
+  /** The open brackets of the message under way, innermost last, to catch `[}`. */
+  #open = new Uint8Array(64);
   #inString = false;
   #escape = false;
   /** Pieces of the message under way from earlier chunks. */
@@ -106,6 +111,7 @@ export class JsonStreamDecoder {
           );
         }
         depth = 1;
+        this.#open[0] = b;
         start = i;
         continue;
       }
@@ -116,8 +122,18 @@ export class JsonStreamDecoder {
         continue;
       }
       if (b === QUOTE) inString = true;
-      else if (b === OPEN_BRACE || b === OPEN_BRACKET) depth++;
-      else if (b === CLOSE_BRACE || b === CLOSE_BRACKET) {
+      else if (b === OPEN_BRACE || b === OPEN_BRACKET) {
+        if (depth >= MAX_DEPTH) throw new JsonRpcProtocolError('syntax', `byte ${this.#offset + i}: nesting too deep`);
+        if (depth === this.#open.length) {
+          const grown = new Uint8Array(depth * 2);
+          grown.set(this.#open);
+          this.#open = grown;
+        }
+        this.#open[depth++] = b;
+      } else if (b === CLOSE_BRACE || b === CLOSE_BRACKET) {
+        if (this.#open[depth - 1] !== (b === CLOSE_BRACE ? OPEN_BRACE : OPEN_BRACKET)) {
+          throw new JsonRpcProtocolError('syntax', `byte ${this.#offset + i}: "${String.fromCharCode(b)}" does not close what is open`);
+        }
         if (--depth === 0) {
           const piece = chunk.subarray(start, i + 1);
           const length = this.#partBytes + piece.length;
