@@ -23,7 +23,7 @@ import { OvsdbError } from './errors.js';
 import type { Datum } from './datum.js';
 import { datumEquals, datumFromJson, datumToJson, defaultDatum, ZERO_UUID } from './datum.js';
 import type { CommitPlan, FinalChange, RefStore } from './integrity.js';
-import { forEachRef, indexKey, precommit } from './integrity.js';
+import { forEachRef, indexKey, precommit, strongRefDelta } from './integrity.js';
 import { LogFormatError, LogWriter, readLog, replaceLog } from './log.js';
 import type { CommitInfo, Row, RowChange } from './row.js';
 import { defaultValues } from './row.js';
@@ -344,8 +344,7 @@ export class Database implements RefStore {
           }
           neu = { uuid, version: this.#newUuid(), values };
         }
-        if (old) forEachRef(table, old, 'strong', (u) => bump(u, -1));
-        if (neu) forEachRef(table, neu, 'strong', (u) => bump(u, 1));
+        strongRefDelta(table, old, neu, bump);
         if (old || neu) changes.push({ table, uuid, old, new: neu });
       }
     }

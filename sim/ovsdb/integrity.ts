@@ -17,11 +17,11 @@
  * These feed each other (a collected row drops weak references, a dropped map pair may
  * drop a strong key), so they run to a fixed point.
  */
-import type { Atom, Datum } from './datum.js';
+import type { Datum } from './datum.js';
 import { datumEquals } from './datum.js';
 import { OvsdbError } from './errors.js';
 import type { Row } from './row.js';
-import type { ColumnSchema, TableSchema } from './schema.js';
+import type { TableSchema } from './schema.js';
 import { typeToEnglish } from './schema.js';
 import type { Change, Store, Txn } from './transaction.js';
 
@@ -43,6 +43,50 @@ export function forEachRef(table: TableSchema, row: Row, refType: 'strong' | 'we
     if (k.refTable !== undefined && k.refType === refType) for (const a of d.keys) f(a as string, k.refTable);
     const v = col.type.value;
     if (v?.refTable !== undefined && v.refType === refType) for (const a of d.values!) f(a as string, v.refTable);
+  }
+}
+
+/**
+ * Calls `bump` with the change in strong references from `old` to `new` (either may be
+ * null). Unchanged columns cost nothing and a changed set costs one merge walk, so
+ * adding one bridge to a root row with thousands does not touch every reference.
+ */
+export function strongRefDelta(
+  table: TableSchema,
+  old: Row | null,
+  neu: Row | null,
+  bump: (uuid: string, n: number, refTable: string) => void,
+): void {
+  for (const col of table.refColumns) {
+    const k = col.type.key;
+    const v = col.type.value;
+    const strongKey = k.refTable !== undefined && k.refType === 'strong';
+    const strongVal = v?.refTable !== undefined && v.refType === 'strong';
+    if (!strongKey && !strongVal) continue;
+    const a = old?.values.get(col.name);
+    const b = neu?.values.get(col.name);
+    if (a === b) continue;
+    if (strongKey && !v) {
+      // Sets are sorted: walk both, bumping only what differs.
+      const x = a?.keys ?? [];
+      const y = b?.keys ?? [];
+      let i = 0;
+      let j = 0;
+      while (i < x.length || j < y.length) {
+        if (j >= y.length || (i < x.length && (x[i] as string) < (y[j] as string))) bump(x[i++] as string, -1, k.refTable!);
+        else if (i >= x.length || (x[i] as string) > (y[j] as string)) bump(y[j++] as string, 1, k.refTable!);
+        else {
+          i++;
+          j++;
+        }
+      }
+      continue;
+    }
+    for (const [d, n] of [[a, -1], [b, 1]] as const) {
+      if (!d) continue;
+      if (strongKey) for (const u of d.keys) bump(u as string, n, k.refTable!);
+      if (strongVal) for (const u of d.values!) bump(u as string, n, v!.refTable!);
+    }
   }
 }
 
@@ -119,6 +163,8 @@ export function precommit(store: RefStore, txn: Txn): CommitPlan {
   const weakCleaned = new Set<string>();
   const sourcesVisited = new Set<string>();
   let strongDelta = new Map<string, number>();
+  // Targets of references this transaction adds, with the table they must be in.
+  const added = new Map<string, string>();
   for (let progress = true; progress; ) {
     progress = false;
     // Rows that refer weakly to committed rows going away must change too.
@@ -143,16 +189,18 @@ export function precommit(store: RefStore, txn: Txn): CommitPlan {
       }
     }
     strongDelta = new Map();
-    const bump = (u: string, n: number): void => void strongDelta.set(u, (strongDelta.get(u) ?? 0) + n);
-    for (const c of txn.changes.values()) {
-      if (c.old) forEachRef(c.table, c.old, 'strong', (u) => bump(u, -1));
-      if (c.new) forEachRef(c.table, c.new, 'strong', (u) => bump(u, 1));
-    }
+    added.clear();
+    const bump = (u: string, n: number, refTable: string): void => {
+      strongDelta.set(u, (strongDelta.get(u) ?? 0) + n);
+      if (n > 0) added.set(u, refTable);
+    };
+    for (const c of txn.changes.values()) strongRefDelta(c.table, c.old, c.new, bump);
     // Garbage: rows of non-root tables that nothing refers to strongly any more.
     const candidates = new Set<string>(strongDelta.keys());
     for (const c of txn.changes.values()) if (c.new && !c.old) candidates.add(c.uuid);
     for (const u of candidates) {
       const c = txn.changes.get(u);
+      if (strongDelta.get(u) === 0 && c?.old) continue;
       const table = c ? c.table : store.schema.tables.get(store.tableOf(u) ?? '');
       if (!table || table.isRoot) continue;
       if (c ? !c.new : store.tableOf(u) === undefined) continue;
@@ -167,7 +215,6 @@ export function precommit(store: RefStore, txn: Txn): CommitPlan {
   const counts = new Map<string, number>();
   for (const c of txn.changes.values()) {
     if (c.new) {
-      for (const col of c.table.refColumns) checkStrongTargets(store, txn, c, col);
       if (weakCleaned.has(c.uuid)) checkCounts(c);
     } else if (c.old) {
       const left = store.strongRefs(c.uuid) + (strongDelta.get(c.uuid) ?? 0);
@@ -185,6 +232,9 @@ export function precommit(store: RefStore, txn: Txn): CommitPlan {
       changes.push({ table: c.table, uuid: c.uuid, old: c.old, new: c.new });
     }
   }
+  for (const [u, refTable] of added) {
+    if ((strongDelta.get(u) ?? 0) > 0 && !existsAfter(store, txn, refTable, u)) danglingReference(txn, u, refTable);
+  }
   for (const [tn, delta] of counts) {
     const t = store.schema.tables.get(tn)!;
     if (delta > 0 && store.rows(tn).size + delta > t.maxRows) {
@@ -195,19 +245,22 @@ export function precommit(store: RefStore, txn: Txn): CommitPlan {
   return { changes, strongDelta };
 }
 
-function checkStrongTargets(store: RefStore, txn: Txn, c: Change, col: ColumnSchema): void {
-  const check = (atoms: readonly Atom[], refTable: string): void => {
-    for (const a of atoms) {
-      if (!existsAfter(store, txn, refTable, a as string)) {
-        fail('referential integrity violation', `Table ${c.table.name} column ${col.name} row ${c.uuid} references nonexistent row ${String(a)} in table ${refTable}.`);
+/** Reports a strong reference to a row that will not exist, naming a row that holds it. */
+function danglingReference(txn: Txn, target: string, refTable: string): never {
+  for (const c of txn.changes.values()) {
+    if (!c.new) continue;
+    for (const col of c.table.refColumns) {
+      const d = c.new.values.get(col.name)!;
+      const k = col.type.key;
+      const v = col.type.value;
+      const inKey = k.refTable === refTable && k.refType === 'strong' && d.keys.includes(target);
+      const inVal = v?.refTable === refTable && v.refType === 'strong' && d.values!.includes(target);
+      if (inKey || inVal) {
+        fail('referential integrity violation', `Table ${c.table.name} column ${col.name} row ${c.uuid} references nonexistent row ${target} in table ${refTable}.`);
       }
     }
-  };
-  const d = c.new!.values.get(col.name)!;
-  const k = col.type.key;
-  if (k.refTable !== undefined && k.refType === 'strong') check(d.keys, k.refTable);
-  const v = col.type.value;
-  if (v?.refTable !== undefined && v.refType === 'strong') check(d.values!, v.refTable);
+  }
+  fail('referential integrity violation', `reference to nonexistent row ${target} in table ${refTable}`);
 }
 
 function checkCounts(c: Change): void {
