@@ -195,6 +195,15 @@ export class Datapath {
     this.#ports.set(portNo, netdev);
   }
 
+  /** Removes a port: its frames are no longer received, output to it goes nowhere. */
+  removePort(portNo: number): void {
+    this.#ports.delete(portNo);
+  }
+
+  hasPort(portNo: number): boolean {
+    return this.#ports.has(portNo);
+  }
+
   setUpcallHandler(h: UpcallHandler): void {
     this.#upcallHandler = h;
   }

@@ -26,6 +26,11 @@ export class OfprotoDpif {
     ofproto.onTablesChanged(() => this.revalidate());
   }
 
+  /** Records that datapath port `odp` is OpenFlow port `ofp` (for ports added later). */
+  mapPort(odp: number, ofp: number): void {
+    this.#odpToOfp.set(odp, ofp);
+  }
+
   /** Translates a datapath key; with side effects (a real packet), NORMAL learns. */
   #translate(odpKey: Uint32Array, sideEffects: boolean): UpcallResult {
     const key = this.#key;

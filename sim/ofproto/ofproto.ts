@@ -42,7 +42,7 @@ export class Ofproto {
   #nextRecircId = 1;
   readonly #listeners: (() => void)[] = [];
 
-  /** Calls `fn` after every change to the flow tables (so caches can revalidate). */
+  /** Calls `fn` after every change to the flow tables or ports (so caches can revalidate). */
   onTablesChanged(fn: () => void): void {
     this.#listeners.push(fn);
   }
@@ -60,6 +60,12 @@ export class Ofproto {
 
   addPort(p: OfPort): void {
     this.ports.set(p.ofp, p);
+    this.#changed();
+  }
+
+  /** Removes a port; flows that output to it now find no such port. */
+  removePort(ofp: number): void {
+    if (this.ports.delete(ofp)) this.#changed();
   }
 
   /** The classifier of table `id`, created on first use. */

@@ -64,6 +64,21 @@ export class Bridge {
     for (const e of entries) this.ofproto.addFlow(e);
   }
 
+  /** Adds a port (OpenFlow number `ofp`, datapath number the same, LOCAL excepted). */
+  addPort(ofp: number, name: string, netdev?: Netdev): void {
+    const odp = ofp === OFPP.LOCAL ? LOCAL_ODP_PORT : ofp;
+    this.attach(odp, netdev ?? { send: () => undefined });
+    this.ofproto.addPort({ ofp, odp, name });
+    this.ofprotoDpif.mapPort(odp, ofp);
+  }
+
+  removePort(ofp: number): void {
+    const odp = ofp === OFPP.LOCAL ? LOCAL_ODP_PORT : ofp;
+    this.ofproto.removePort(ofp);
+    this.datapath.removePort(odp);
+    this.counters.delete(odp);
+  }
+
   /** Connects datapath port `port` to where its frames go. */
   attach(port: number, netdev: Netdev): void {
     const c = this.#countersOf(port);

@@ -1,0 +1,174 @@
+/**
+ * vswitchd: keeps the running switch in line with the configuration in ovsdb.
+ *
+ * Each `apply` takes the whole desired configuration (see config.ts), brings bridges,
+ * ports and controllers into line — creating what is new, removing what is gone, leaving
+ * the rest running with its flows and caches — and reports the status to write back:
+ * each interface's OpenFlow port number and state, and `cur_cfg`, which tells a waiting
+ * `ovs-vsctl` that its change is in effect.
+ *
+ * OpenFlow port numbers are assigned as OVS does: the interface's `ofport_request` when it
+ * is valid and free, else the lowest free number from 1; the bridge's own internal
+ * interface (named like the bridge) is LOCAL.
+ */
+import type { CacheStrategy, DatapathOptions, Netdev } from '../datapath/datapath.js';
+import { OFPP } from '../flow/layout.js';
+import { formatMac } from '../flow/addr.js';
+import type { EventLog } from '../../engine/event-log.js';
+import { Bridge } from './bridge.js';
+import type { BridgeConfig, InterfaceConfig, SwitchConfig } from './config.js';
+
+export interface VswitchdOptions {
+  readonly scheduler: DatapathOptions['scheduler'];
+  readonly random: () => number;
+  readonly cache: CacheStrategy;
+  readonly datapath?: Omit<DatapathOptions, 'strategy' | 'scheduler' | 'random' | 'log' | 'name'>;
+  readonly log?: EventLog;
+  /**
+   * Where the frames of an interface go, for interface types the surroundings provide
+   * (a simulated host link, a pcap file, a NIC); undefined leaves the port unconnected.
+   */
+  readonly netdevFor?: (bridge: string, iface: InterfaceConfig) => Netdev | undefined;
+}
+
+export interface InterfaceStatus {
+  readonly uuid: string;
+  readonly name: string;
+  /** -1 when the interface could not be added (see `error`). */
+  readonly ofport: number;
+  readonly adminState: 'up' | 'down';
+  readonly linkState: 'up' | 'down';
+  readonly macInUse: string;
+  readonly error: string | undefined;
+}
+
+export interface SwitchStatus {
+  readonly curCfg: number;
+  readonly interfaces: readonly InterfaceStatus[];
+  readonly bridges: readonly { readonly uuid: string; readonly name: string; readonly datapathId: string }[];
+}
+
+/** Interface types ovsim can run; others get an error, as OVS reports unknown types. */
+const KNOWN_TYPES = new Set(['', 'internal', 'patch', 'dummy', 'system', 'sim']);
+
+interface RunningPort {
+  readonly ofp: number;
+  readonly iface: InterfaceConfig;
+}
+
+interface RunningBridge {
+  readonly bridge: Bridge;
+  /** Interface uuid → its port. */
+  readonly ports: Map<string, RunningPort>;
+}
+
+/** A stable MAC for an interface: locally administered, from its name. */
+function macFor(name: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
+  return formatMac((0x020000000000n | BigInt(h)) & 0xfeffffffffffn);
+}
+
+export class Vswitchd {
+  readonly #opts: VswitchdOptions;
+  readonly #bridges = new Map<string, RunningBridge>();
+
+  constructor(opts: VswitchdOptions) {
+    this.#opts = opts;
+  }
+
+  bridge(name: string): Bridge | undefined {
+    return this.#bridges.get(name)?.bridge;
+  }
+
+  get bridgeNames(): string[] {
+    return [...this.#bridges.keys()];
+  }
+
+  /** Brings the switch in line with `cfg`; returns the status to write back. */
+  apply(cfg: SwitchConfig): SwitchStatus {
+    const wanted = new Map(cfg.bridges.map((b) => [b.name, b]));
+    for (const name of [...this.#bridges.keys()]) if (!wanted.has(name)) this.#bridges.delete(name);
+    const interfaces: InterfaceStatus[] = [];
+    const bridges: SwitchStatus['bridges'][number][] = [];
+    for (const b of cfg.bridges) {
+      const running = this.#bridges.get(b.name) ?? this.#createBridge(b);
+      this.#reconcilePorts(running, b, interfaces);
+      bridges.push({ uuid: b.uuid, name: b.name, datapathId: datapathIdOf(b.name) });
+    }
+    return { curCfg: cfg.nextCfg, interfaces, bridges };
+  }
+
+  #createBridge(b: BridgeConfig): RunningBridge {
+    const bridge = new Bridge({
+      name: b.name,
+      ports: [],
+      cache: this.#opts.cache,
+      scheduler: this.#opts.scheduler,
+      random: this.#opts.random,
+      ...(this.#opts.datapath ? { datapath: this.#opts.datapath } : {}),
+      ...(this.#opts.log ? { log: this.#opts.log } : {}),
+    });
+    const running: RunningBridge = { bridge, ports: new Map() };
+    this.#bridges.set(b.name, running);
+    return running;
+  }
+
+  #reconcilePorts(running: RunningBridge, b: BridgeConfig, out: InterfaceStatus[]): void {
+    const wanted = new Map<string, InterfaceConfig>();
+    for (const p of b.ports) for (const i of p.interfaces) wanted.set(i.uuid, i);
+    // Remove what is gone, or changed in a way that needs a new port.
+    for (const [uuid, port] of [...running.ports]) {
+      const w = wanted.get(uuid);
+      if (!w || w.type !== port.iface.type || w.name !== port.iface.name) {
+        running.bridge.removePort(port.ofp);
+        running.ports.delete(uuid);
+      }
+    }
+    const used = new Set([...running.ports.values()].map((p) => p.ofp));
+    for (const iface of wanted.values()) {
+      const have = running.ports.get(iface.uuid);
+      if (have) {
+        out.push(this.#status(iface, have.ofp, undefined));
+        continue;
+      }
+      if (!KNOWN_TYPES.has(iface.type)) {
+        out.push(this.#status(iface, -1, `could not open network device ${iface.name} (No such device)`));
+        continue;
+      }
+      const ofp = iface.name === b.name ? OFPP.LOCAL : allocOfport(iface.ofportRequest, used);
+      used.add(ofp);
+      running.bridge.addPort(ofp, iface.name, this.#opts.netdevFor?.(b.name, iface));
+      running.ports.set(iface.uuid, { ofp, iface });
+      out.push(this.#status(iface, ofp, undefined));
+    }
+  }
+
+  #status(iface: InterfaceConfig, ofport: number, error: string | undefined): InterfaceStatus {
+    const ok = error === undefined;
+    return {
+      uuid: iface.uuid,
+      name: iface.name,
+      ofport,
+      adminState: ok ? 'up' : 'down',
+      linkState: ok ? 'up' : 'down',
+      macInUse: macFor(iface.name),
+      error,
+    };
+  }
+}
+
+/** The requested OpenFlow port when valid and free, else the lowest free one from 1. */
+export function allocOfport(request: number | undefined, used: ReadonlySet<number>): number {
+  if (request !== undefined && request >= 1 && request < OFPP.MAX && !used.has(request)) return request;
+  let n = 1;
+  while (used.has(n)) n++;
+  return n;
+}
+
+/** A stable 64-bit datapath id (16 hex digits) for a bridge, from its name. */
+function datapathIdOf(name: string): string {
+  let h = 0xcbf29ce484222325n;
+  for (let i = 0; i < name.length; i++) h = ((h ^ BigInt(name.charCodeAt(i))) * 0x100000001b3n) & 0xffffffffffffffffn;
+  return (h & 0x0000ffffffffffffn).toString(16).padStart(16, '0');
+}
