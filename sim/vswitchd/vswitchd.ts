@@ -15,6 +15,7 @@ import type { CacheStrategy, DatapathOptions, Netdev } from '../datapath/datapat
 import { OFPP } from '../flow/layout.js';
 import { formatMac } from '../flow/addr.js';
 import type { EventLog } from '../../engine/event-log.js';
+import { parseFlows } from '../openflow/flow-syntax.js';
 import { Bridge } from './bridge.js';
 import type { BridgeConfig, InterfaceConfig, SwitchConfig } from './config.js';
 
@@ -109,6 +110,9 @@ export class Vswitchd {
       ...(this.#opts.datapath ? { datapath: this.#opts.datapath } : {}),
       ...(this.#opts.log ? { log: this.#opts.log } : {}),
     });
+    // A new bridge that is not in secure fail mode forwards as a learning switch until
+    // someone programs it: OVS gives it the flow "priority=0, actions=NORMAL".
+    if (b.failMode !== 'secure') bridge.addFlows(parseFlows('priority=0,actions=NORMAL', { version: 'OpenFlow15' }));
     const running: RunningBridge = { bridge, ports: new Map() };
     this.#bridges.set(b.name, running);
     return running;

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { Link } from '../../engine/link.js';
+import { Simulator } from '../../engine/simulator.js';
+import { Host } from '../../sim/host/host.js';
+import { Database } from '../../sim/ovsdb/database.js';
+import { vswitchSchema } from '../../sim/ovsdb/vswitch-schema.js';
+import { runOnDatabase } from '../../sim/vswitchd/in-process.js';
+import { Vswitchd } from '../../sim/vswitchd/vswitchd.js';
+
+function ok(db: Database, ops: unknown[]): void {
+  const r = db.transact(ops);
+  if (r.kind !== 'done' || r.result.some((x) => x && typeof x === 'object' && 'error' in x)) throw new Error(JSON.stringify(r));
+}
+
+/** ovs-vsctl add-port br0 NAME -- set interface NAME type=sim options:link=HOST */
+function addPortOps(bridge: string, host: string): unknown[] {
+  return [
+    { op: 'insert', table: 'Interface', row: { name: `s1-${host}`, type: 'sim', options: ['map', [['link', host]]] }, 'uuid-name': 'i' },
+    { op: 'insert', table: 'Port', row: { name: `s1-${host}`, interfaces: ['named-uuid', 'i'] }, 'uuid-name': 'p' },
+    { op: 'mutate', table: 'Bridge', where: [['name', '==', bridge]], mutations: [['ports', 'insert', ['named-uuid', 'p']]] },
+    { op: 'mutate', table: 'Open_vSwitch', where: [], mutations: [['next_cfg', '+=', 1]] },
+  ];
+}
+
+describe('a scenario configures the switch through ovsdb at virtual times', () => {
+  it('adds a port at 50 ms and the switch follows: h3 becomes reachable', () => {
+    const sim = new Simulator();
+    const db = Database.inMemory(vswitchSchema());
+    const hosts = new Map(['h1', 'h2', 'h3'].map((n) => [n, new Host(sim, n)]));
+    const links = new Map<string, Link>();
+    for (const [name, h] of hosts) {
+      const link = new Link(sim, { name: `${name}-s1`, latencyNs: 1_000 });
+      h.plug(link.a);
+      links.set(name, link);
+    }
+    const vs = new Vswitchd({
+      scheduler: sim,
+      random: () => 0.5,
+      cache: 'megaflow',
+      netdevFor: (bridge, iface) => {
+        const link = links.get(iface.options.get('link') ?? '');
+        if (!link) return undefined;
+        // Frames from the host arrive on this port (its number is known once it is added).
+        link.b.connect({ receive: (f) => vs.bridge(bridge)!.receive(portOf(bridge, iface.name), f) });
+        return { send: (f) => void link.b.send(f) };
+      },
+    });
+    const portOf = (bridge: string, name: string): number => [...vs.bridge(bridge)!.ofproto.ports.values()].find((p) => p.name === name)!.odp;
+    ok(db, [
+      { op: 'insert', table: 'Bridge', row: { name: 'br0' }, 'uuid-name': 'b' },
+      { op: 'insert', table: 'Open_vSwitch', row: { bridges: ['named-uuid', 'b'], next_cfg: 1 } },
+    ]);
+    runOnDatabase(vs, db, { schedule: (d, fn) => sim.schedule(d, fn), reactNs: 100_000 });
+    ok(db, addPortOps('br0', 'h1'));
+    ok(db, addPortOps('br0', 'h2'));
+    sim.schedule(50_000_000, () => ok(db, addPortOps('br0', 'h3')));
+    // The switch follows the first transactions 100 us later; start talking after that.
+    sim.run({ until: 1_000_000 });
+    const h1 = hosts.get('h1')!;
+    const early = h1.ping(hosts.get('h3')!.ip, { count: 3, intervalNs: 10_000_000 });
+    const toH2 = h1.ping(hosts.get('h2')!.ip, { count: 3, intervalNs: 10_000_000 });
+    sim.run({ until: 40_000_000 });
+    expect(toH2.received).toBe(3);
+    expect(early.received).toBe(0);
+    // h1's ARP request for h3 went unanswered before the port existed; its retry (1 s
+    // after the first try, as the host's ARP does) finds h3 behind the new port.
+    sim.run({ until: 1_500_000_000 });
+    const late = h1.ping(hosts.get('h3')!.ip, { count: 3, intervalNs: 10_000_000 });
+    sim.run({ until: 2_000_000_000 });
+    expect(late.received).toBe(3);
+    // The status went back to the database: every interface has its ofport, cur_cfg caught up.
+    const ofports = [...db.snapshot('Interface').values()].map((r) => r.values.get('ofport')!.keys[0]).sort();
+    expect(ofports).toEqual([1, 2, 3]);
+    const root = [...db.snapshot('Open_vSwitch').values()][0]!;
+    expect(root.values.get('cur_cfg')!.keys[0]).toBe(root.values.get('next_cfg')!.keys[0]);
+  });
+});
