@@ -36,6 +36,13 @@ export interface Channel {
 export function socketChannel(sock: Socket, name: string): Channel {
   let receiver: ChannelReceiver | null = null;
   let done = false;
+  // Writes made in one turn of the event loop go out in one system call (writev):
+  // a commit answers one client and notifies many, each a separate message.
+  let corked = false;
+  const uncork = (): void => {
+    corked = false;
+    sock.uncork();
+  };
   const finish = (reason: string | null): void => {
     if (done) return;
     done = true;
@@ -54,7 +61,13 @@ export function socketChannel(sock: Socket, name: string): Channel {
       sock.on('end', () => sock.end());
     },
     write(chunk) {
-      if (!done && !sock.destroyed) sock.write(chunk);
+      if (done || sock.destroyed) return;
+      if (!corked) {
+        corked = true;
+        sock.cork();
+        process.nextTick(uncork);
+      }
+      sock.write(chunk);
     },
     get backlog() {
       return sock.writableLength;
