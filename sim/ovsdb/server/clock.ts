@@ -12,6 +12,8 @@ export interface ServerClock {
   nowMs(): number;
   /** Calls `fn` once after `delayMs`; the returned function cancels it. */
   setTimer(delayMs: number, fn: () => void): () => void;
+  /** Calls `fn` soon, after the current call stack, at the same time. */
+  defer(fn: () => void): void;
 }
 
 /** The process's monotonic clock; timers do not keep the process alive. */
@@ -22,6 +24,7 @@ export const wallClock: ServerClock = {
     t.unref();
     return () => clearTimeout(t);
   },
+  defer: (fn) => queueMicrotask(fn),
 };
 
 function runThunk(fn: () => void): void {
@@ -36,5 +39,8 @@ export function simulatorClock(sim: Simulator): ServerClock {
       const h = sim.schedule(Math.max(0, Math.round(delayMs * NS_PER_MS)), runThunk, fn);
       return () => void sim.cancel(h);
     },
+    // An event at the current instant: ordered by the engine, unlike a microtask, which
+    // would wait until a synchronous run() returns.
+    defer: (fn) => void sim.schedule(0, runThunk, fn),
   };
 }

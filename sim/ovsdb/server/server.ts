@@ -170,7 +170,7 @@ export class OvsdbServer {
     entry.remember(c);
     for (const s of this.#sessions) s.committed(entry, c);
     // Waiting transactions re-run after the committing call has returned, never inside it.
-    if (this.#retryQueued.size === 0) queueMicrotask(() => this.#retryWaiting());
+    if (this.#retryQueued.size === 0) this.clock.defer(() => this.#retryWaiting());
     this.#retryQueued.add(entry);
   }
 
