@@ -14,6 +14,7 @@ export class Writer {
     return this.#len;
   }
 
+  /** Reserves `n` bytes and returns where they start (call it before touching #buf/#view: it may replace them). */
   #room(n: number): number {
     const at = this.#len;
     if (at + n > this.#buf.length) {
@@ -29,19 +30,23 @@ export class Writer {
   }
 
   u8(v: number): this {
-    this.#view.setUint8(this.#room(1), v & 0xff);
+    const at = this.#room(1);
+    this.#view.setUint8(at, v & 0xff);
     return this;
   }
   u16(v: number): this {
-    this.#view.setUint16(this.#room(2), v & 0xffff);
+    const at = this.#room(2);
+    this.#view.setUint16(at, v & 0xffff);
     return this;
   }
   u32(v: number): this {
-    this.#view.setUint32(this.#room(4), v >>> 0);
+    const at = this.#room(4);
+    this.#view.setUint32(at, v >>> 0);
     return this;
   }
   u64(v: bigint): this {
-    this.#view.setBigUint64(this.#room(8), BigInt.asUintN(64, v));
+    const at = this.#room(8);
+    this.#view.setBigUint64(at, BigInt.asUintN(64, v));
     return this;
   }
   /** An unsigned integer of `n` bytes (up to 16), big-endian. */
@@ -54,11 +59,13 @@ export class Writer {
     return this;
   }
   bytes(b: Uint8Array): this {
-    this.#buf.set(b, this.#room(b.length));
+    const at = this.#room(b.length);
+    this.#buf.set(b, at);
     return this;
   }
   zeros(n: number): this {
-    this.#buf.fill(0, this.#room(n), this.#len);
+    const at = this.#room(n);
+    this.#buf.fill(0, at, this.#len);
     return this;
   }
   /** A NUL-padded fixed-size string field (names, descriptions). */

@@ -280,9 +280,12 @@ export function encodeMultipartReply(msg: MessageOf<'multipart_reply'>, version:
   const max = Math.min(opts.maxLen ?? OFP_MAX_MESSAGE_LEN, OFP_MAX_MESSAGE_LEN);
   const nxm = version === 'OpenFlow10' && replyNeedsNxm(msg.body, opts);
   const entries = replyEntries(msg.body, version, nxm);
-  const whole = encode(msg, version, opts);
-  if (!entries || whole.length <= max) return [whole];
-  const headerLen = whole.length - entries.reduce((n, e) => n + e.length, 0);
+  if (!entries) return [encode(msg, version, opts)];
+  const total = entries.reduce((n, e) => n + e.length, 0);
+  const head = encode({ ...msg, body: emptied(msg.body) }, version, { ...opts, of10Format: nxm ? 'nxm' : 'openflow10' });
+  const headerLen = head.length;
+  if (headerLen + total <= max) return [encode(msg, version, opts)];
+  const whole = head;
   const out: Uint8Array[] = [];
   let batch: Uint8Array[] = [];
   let size = headerLen;
@@ -310,6 +313,24 @@ export function encodeMultipartReply(msg: MessageOf<'multipart_reply'>, version:
   }
   flush(false);
   return out;
+}
+
+/** A list reply with its list emptied: the fixed part every split message repeats. */
+function emptied(b: MultipartReplyBody): MultipartReplyBody {
+  switch (b.kind) {
+    case 'flow':
+      return { kind: 'flow', flows: [] };
+    case 'table':
+      return { kind: 'table', tables: [] };
+    case 'port_stats':
+      return { kind: 'port_stats', ports: [] };
+    case 'port_desc':
+      return { kind: 'port_desc', ports: [] };
+    case 'table_features':
+      return { kind: 'table_features', tables: [] };
+    default:
+      return b;
+  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -342,7 +363,6 @@ export function decode(bytes: Uint8Array, opts: DecodeOptions = {}): Decoded | O
     return { version: v, wireVersion: h.version, msg: decodeBody(r, h.type, xid, v, opts) };
   } catch (e) {
     if (e instanceof WireError) return new OfDecodeError(e.error, e.detail, wireVer, xid, bytes.subarray(0, 64));
-    if (e instanceof RangeError) return new OfDecodeError('OFPBRC_BAD_LEN', e.message, wireVer, xid, bytes.subarray(0, 64));
     throw e;
   }
 }
