@@ -13,6 +13,7 @@ import { registerReplay } from './replay-command.js';
 import { registerTrace } from './trace-command.js';
 import { registerOvsdbTool } from './ovsdb-tool-command.js';
 import { UsageError } from './usage-error.js';
+import { registerVsctl } from './vsctl-command.js';
 
 /** Exit status of a command: 0 on success. */
 export interface CommandState {
@@ -33,6 +34,7 @@ function buildProgram(io: Io, state: CommandState): Command {
   registerDemo(program, io, state);
   registerOvsdbTool(program, io, state);
   registerOvsdbServer(program, io, state);
+  registerVsctl(program, io, state);
   return program;
 }
 
