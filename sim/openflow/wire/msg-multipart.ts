@@ -66,7 +66,10 @@ export function putRequestBody(w: Writer, b: MultipartRequestBody, v: OfVersion)
   switch (b.kind) {
     case 'desc':
     case 'table':
+      return;
     case 'group_desc':
+      // OpenFlow 1.5 names the group (OFPG_ALL here); earlier versions have no body.
+      if (v === 'OpenFlow15') w.u32(0xfffffffc).zeros(4);
       return;
     case 'flow':
     case 'aggregate':
@@ -102,7 +105,9 @@ export function pullRequestBody(r: Reader, kind: Kind, v: OfVersion): MultipartR
   switch (kind) {
     case 'desc':
     case 'table':
+      return { kind };
     case 'group_desc':
+      if (v === 'OpenFlow15' && r.remaining >= 8) r.skip(8);
       return { kind };
     case 'flow':
     case 'aggregate':

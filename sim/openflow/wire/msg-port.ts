@@ -101,7 +101,7 @@ export function putPortStats(w: Writer, s: PortStats, v: OfVersion): void {
     w.u32(s.durationSec).u32(s.durationNsec);
     return;
   }
-  w.u32(portToOf11(s.portNo)).u16(120).zeros(2).u32(s.durationSec).u32(s.durationNsec);
+  w.u16(120).zeros(2).u32(portToOf11(s.portNo)).u32(s.durationSec).u32(s.durationNsec);
   for (const c of common) w.u64(c);
   w.u16(0).u16(40).zeros(4);
   for (const c of eth) w.u64(c);
@@ -127,10 +127,11 @@ export function pullPortStats(r: Reader, v: OfVersion): PortStats {
     const e = list(4);
     return build(portNo, c, e, r.u32(), r.u32());
   }
-  const portNo = port32(r);
+  // 1.4 moved the length to the front of the entry.
   const len = r.u16();
   if (len < 80) throw new WireError('OFPBRC_BAD_LEN', `port stats of length ${len}`);
   r.skip(2);
+  const portNo = port32(r);
   const ds = r.u32();
   const dn = r.u32();
   const c = list(8);

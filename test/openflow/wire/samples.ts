@@ -94,8 +94,12 @@ export function sampleMessages(version: OfVersion): OfMessage[] {
             properties: [
               { kind: 'instructions', ids: [1, 2, 3, 4, 5] },
               { kind: 'next_tables', ids: [1, 2] },
+              { kind: 'write_actions', ids: [0, 17, 18, 25] },
               { kind: 'apply_actions', ids: [0, 17, 18, 25] },
               { kind: 'match', ids: [0x80000004, 0x80000a02] },
+              { kind: 'wildcards', ids: [0x80000004, 0x80000a02] },
+              { kind: 'write_setfield', ids: [0x80000606] },
+              { kind: 'apply_setfield', ids: [0x80000606] },
             ],
           }],
         },
