@@ -20,11 +20,12 @@ function wrap<T>(fn: () => T): T {
   }
 }
 
-/** `a` with the pairs/elements of `b` whose keys `a` lacks (keys in `a` win). */
-function union(a: Datum, b: Datum): Datum {
+/** `a` with the pairs/elements of `b` added; on a shared key, `winner` decides whose value stays. */
+function union(a: Datum, b: Datum, winner: 'a' | 'b' = 'a'): Datum {
   const m = new Map<Atom, Atom>();
-  b.keys.forEach((k, i) => m.set(k, b.values?.[i] ?? true));
-  a.keys.forEach((k, i) => m.set(k, a.values?.[i] ?? true));
+  const [first, second] = winner === 'a' ? [b, a] : [a, b];
+  first.keys.forEach((k, i) => m.set(k, first.values?.[i] ?? true));
+  second.keys.forEach((k, i) => m.set(k, second.values?.[i] ?? true));
   const keys = [...m.keys()].sort(compareAtoms);
   return a.values !== undefined || b.values !== undefined ? { keys, values: keys.map((k) => m.get(k)!) } : { keys };
 }
@@ -281,7 +282,8 @@ function addOrRemove(ctx: VsctlContext, remove: boolean): void {
   for (const v of values) {
     const loose: ColumnType = { ...type, min: 1, max: Infinity };
     if (!remove) {
-      d = union(d, wrap(() => datumFromString(v, loose, ctx.symbols)));
+      // Debian's 3.1 ovs-vsctl lets an added pair replace the value of an existing key.
+      d = union(d, wrap(() => datumFromString(v, loose, ctx.symbols)), 'b');
       continue;
     }
     let rm: Datum;
