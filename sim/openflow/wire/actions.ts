@@ -22,7 +22,7 @@ import { wireVersion, type OfVersion } from '../version.js';
 import { Reader, Writer } from './bytes.js';
 import { NX_VENDOR_ID, WireError } from './errors.js';
 import { pullNxAction, putController, putDecTtl, putNote, putRegLoads, putRegMove, putResubmit, putWriteMetadata, OFPAT_VENDOR } from './nx-actions.js';
-import { fieldOfHeader, headerFor, headerText, pullHeader, putHeader, type HeaderDef } from './nxm.js';
+import { fieldOfHeader, headerFor, headerText, pullHeader, putHeader, xregHalves, type HeaderDef, type RawHeader } from './nxm.js';
 import { portFromOf11, portToOf11 } from './ports.js';
 
 const OFPAT10 = {
@@ -356,7 +356,7 @@ function pullAction(r: Reader, type: number, len: number, version: OfVersion): O
       exact(8);
       return [{ type: 'dec_ttl', controllerIds: [0] }];
     case OFPAT11.SET_FIELD:
-      return [pullSetField(r, v)];
+      return pullSetField(r, v);
     case OFPAT11.COPY_FIELD: {
       if (v < 6) throw new WireError('OFPBAC_BAD_TYPE', 'COPY_FIELD needs OpenFlow 1.5');
       const nBits = r.u16();
@@ -383,8 +383,10 @@ function pullActionField(r: Reader, what: string): Field {
   return fieldOfHeader(hd.def);
 }
 
-function pullSetField(r: Reader, v: number): Ofpact {
+function pullSetField(r: Reader, v: number): Ofpact[] {
   const hd = pullHeader(r);
+  const halves = xregHalves(hd);
+  if (halves) return pullSetXreg(r, hd, halves);
   const d = hd.def;
   if (!d) throw new WireError('OFPBAC_BAD_SET_TYPE', `set_field of unknown field ${headerText(hd)}`);
   if (hd.masked && v < 6) throw new WireError('OFPBAC_BAD_SET_MASK', `masked set_field of ${d.name} needs OpenFlow 1.5`);
@@ -408,7 +410,21 @@ function pullSetField(r: Reader, v: number): Ofpact {
   }
   const rest = r.rest();
   if (rest.some((b) => b !== 0)) throw new WireError('OFPBAC_BAD_SET_ARGUMENT', 'set_field padding is not zero');
-  return { type: 'set_field', field, value: value & mask, mask, raw: 'set_field' };
+  return [{ type: 'set_field', field, value: value & mask, mask, raw: 'set_field' }];
+}
+
+/** A set_field of a 64-bit packet register: one set_field per 32-bit register it touches. */
+function pullSetXreg(r: Reader, hd: RawHeader, halves: readonly [Field, Field]): Ofpact[] {
+  if (hd.len !== (hd.masked ? 16 : 8)) throw new WireError('OFPBAC_BAD_SET_LEN', `set_field of packet register ${hd.field} with length ${hd.len}`);
+  const value = r.u64();
+  const mask = hd.masked ? r.u64() : (1n << 64n) - 1n;
+  const out: Ofpact[] = [];
+  halves.forEach((field, i) => {
+    const shift = i === 0 ? 32n : 0n;
+    const mk = (mask >> shift) & 0xffffffffn;
+    if (mk !== 0n) out.push({ type: 'set_field', field, value: (value >> shift) & mk, mask: mk, raw: 'set_field' });
+  });
+  return out;
 }
 
 /**

@@ -22,6 +22,14 @@ export const NXM_OF = 0x0000;
 export const NXM_NX = 0x0001;
 export const OXM_OF_BASIC = 0x8000;
 export const OXM_EXPERIMENTER = 0xffff;
+/** OpenFlow 1.5's packet registers: field N is the 64-bit pair reg(2N):reg(2N+1). */
+export const OXM_PACKET_REGS = 0x8001;
+
+/** The two 32-bit registers a 64-bit packet register (`xregN`) covers, high half first. */
+export function xregHalves(hd: RawHeader): readonly [Field, Field] | undefined {
+  if (hd.cls !== OXM_PACKET_REGS || hd.field >= N_REGS / 2 || hd.experimenter !== undefined) return undefined;
+  return [fieldByName(`reg${2 * hd.field}`)!, fieldByName(`reg${2 * hd.field + 1}`)!];
+}
 
 export interface HeaderDef {
   readonly name: string;
@@ -350,11 +358,13 @@ export function pullMatchTlvs(r: Reader, len: number, opts: { allowCookie?: bool
       cookie = { value, mask: hd.masked ? sub.u64() : (1n << 64n) - 1n };
       continue;
     }
-    const d = hd.def;
-    if (!d) {
-      // Skip the payload only to report the field; the match is refused anyway.
-      throw new WireError('OFPBMC_BAD_FIELD', `unknown match field ${headerText(hd)}`);
+    const halves = xregHalves(hd);
+    if (halves) {
+      pullXreg(sub, hd, halves, m);
+      continue;
     }
+    const d = hd.def;
+    if (!d) throw new WireError('OFPBMC_BAD_FIELD', `unknown match field ${headerText(hd)}`);
     const field = fieldOfHeader(d);
     if (hd.len !== (hd.masked ? 2 * d.bytes : d.bytes)) throw new WireError('OFPBMC_BAD_LEN', `${d.name} with length ${hd.len}`);
     const raw = sub.uint(d.bytes, d.name);
@@ -374,6 +384,22 @@ export function pullMatchTlvs(r: Reader, len: number, opts: { allowCookie?: bool
     setMatchField(m, field, value & mask, mask);
   }
   return { match: m, ...(cookie ? { cookie } : {}) };
+}
+
+/** A 64-bit packet register in a match: two 32-bit registers, each set if its half is matched. */
+function pullXreg(r: Reader, hd: RawHeader, halves: readonly [Field, Field], m: Match): void {
+  if (hd.len !== (hd.masked ? 16 : 8)) throw new WireError('OFPBMC_BAD_LEN', `packet register ${hd.field} with length ${hd.len}`);
+  const value = r.u64();
+  const mask = hd.masked ? r.u64() : (1n << 64n) - 1n;
+  if ((value & ~mask) !== 0n) throw new WireError('OFPBMC_BAD_WILDCARDS', `packet register ${hd.field} value has bits outside its mask`);
+  halves.forEach((f, i) => {
+    const shift = i === 0 ? 32n : 0n;
+    const v = (value >> shift) & 0xffffffffn;
+    const mk = (mask >> shift) & 0xffffffffn;
+    if (mk === 0n) return;
+    if (readField(m.mask, f) !== 0n) throw new WireError('OFPBMC_DUP_FIELD', `${f.name} appears twice`);
+    setMatchField(m, f, v, mk);
+  });
 }
 
 /** Whether a match already constrains the storage of `field`. */
