@@ -244,7 +244,8 @@ export class IdlTransaction {
   }
 
   #where(uuid: string): Json[] {
-    return [['_uuid', '==', ['uuid', uuid]]];
+    // A row inserted by this transaction is named as its insert named it.
+    return [['_uuid', '==', this.#inserted.has(uuid) ? ['named-uuid', rowName(uuid)] : ['uuid', uuid]]];
   }
 
   /** The ops this transaction would send, and whether any of them changes something. */
