@@ -44,7 +44,7 @@ export class OfDecodeError {
     /** The header of the refused message, when it had one. */
     readonly wireVersion: number | undefined,
     readonly xid: number,
-    /** The start of the refused message (at most 64 bytes), the data of the error reply. */
+    /** The refused message, which the error reply carries back as Open vSwitch does. */
     readonly data: Uint8Array,
   ) {}
 
@@ -64,7 +64,8 @@ export class OfDecodeError {
 export function errorMessage(name: OfpErrorName, version: OfVersion, opts: { xid: number; data: Uint8Array }): MessageOf<'error'> {
   const n = encodableError(name, version);
   const c = errorCodes(n, version)!;
-  const data = opts.data.subarray(0, 64);
+  // The spec asks for at least 64 bytes of the request; Open vSwitch sends all of it.
+  const data = opts.data.subarray(0, OFP_MAX_MESSAGE_LEN - 16);
   switch (c.kind) {
     case 'standard':
       return { type: 'error', xid: opts.xid, name: n, errType: c.type, code: c.code, data };
@@ -362,7 +363,7 @@ export function decode(bytes: Uint8Array, opts: DecodeOptions = {}): Decoded | O
     if (!v || !SUPPORTED_VERSIONS.includes(v)) throw new WireError('OFPBRC_BAD_VERSION', `version 0x${h.version.toString(16)} is not spoken here`);
     return { version: v, wireVersion: h.version, msg: decodeBody(r, h.type, xid, v, opts) };
   } catch (e) {
-    if (e instanceof WireError) return new OfDecodeError(e.error, e.detail, wireVer, xid, bytes.subarray(0, 64));
+    if (e instanceof WireError) return new OfDecodeError(e.error, e.detail, wireVer, xid, bytes);
     throw e;
   }
 }
