@@ -14,6 +14,7 @@ import { registerTrace } from './trace-command.js';
 import { registerOvsdbTool } from './ovsdb-tool-command.js';
 import { UsageError } from './usage-error.js';
 import { registerVsctl } from './vsctl-command.js';
+import { registerVswitchd } from './vswitchd-command.js';
 
 /** Exit status of a command: 0 on success. */
 export interface CommandState {
@@ -35,6 +36,7 @@ function buildProgram(io: Io, state: CommandState): Command {
   registerOvsdbTool(program, io, state);
   registerOvsdbServer(program, io, state);
   registerVsctl(program, io, state);
+  registerVswitchd(program, io, state);
   return program;
 }
 
