@@ -213,6 +213,14 @@ export class Datapath {
     this.#packetIn = h;
   }
 
+  /**
+   * Runs datapath actions on one packet that did not come through the cache (an
+   * OpenFlow packet-out): outputs and controller actions as for any packet.
+   */
+  execute(frame: Uint8Array, actions: readonly OdpAction[]): void {
+    executeActions(frame, compileActions(actions), this.#exec);
+  }
+
   /** Cached flows. */
   get flowCount(): number {
     return this.strategy === 'microflow' ? this.#micro.size : this.#dpcls.size;

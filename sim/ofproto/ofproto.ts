@@ -11,6 +11,11 @@ import type { Match } from '../flow/match.js';
 import { Classifier } from './classifier.js';
 import { MacLearning } from './mac-learning.js';
 import type { FlowEntry } from './rule.js';
+import { RuleStatsTable } from './rule-stats.js';
+
+/** Why a rule left its table (OpenFlow's flow-removed reasons, plus a replaced rule's). */
+export type RuleRemovalReason = 'idle_timeout' | 'hard_timeout' | 'delete' | 'group_delete' | 'meter_delete' | 'eviction';
+export type PortChange = 'add' | 'delete' | 'modify';
 
 export interface OfPort {
   /** OpenFlow port number. */
@@ -41,6 +46,31 @@ export class Ofproto {
   /** Recirculation ids handed out to controller actions. */
   #nextRecircId = 1;
   readonly #listeners: (() => void)[] = [];
+  readonly #addedListeners: ((e: FlowEntry) => void)[] = [];
+  readonly #removedListeners: ((e: FlowEntry, reason: RuleRemovalReason) => void)[] = [];
+  readonly #portListeners: ((change: PortChange, port: OfPort) => void)[] = [];
+  /** Per-rule counters and timestamps (flow stats, timeouts). */
+  readonly ruleStats = new RuleStatsTable();
+
+  /** The clock rule timestamps come from (the engine's; ofproto-dpif sets it). */
+  setClock(now: () => number): void {
+    this.ruleStats.setClock(now);
+  }
+
+  /** Calls `fn` for every rule put in a table (added, or replacing another). */
+  onRuleAdded(fn: (e: FlowEntry) => void): void {
+    this.#addedListeners.push(fn);
+  }
+
+  /** Calls `fn` whenever a rule leaves a table other than by being replaced. */
+  onRuleRemoved(fn: (e: FlowEntry, reason: RuleRemovalReason) => void): void {
+    this.#removedListeners.push(fn);
+  }
+
+  /** Calls `fn` when a port is added, deleted or changed (OpenFlow's PORT_STATUS). */
+  onPortChanged(fn: (change: PortChange, port: OfPort) => void): void {
+    this.#portListeners.push(fn);
+  }
 
   /** Calls `fn` after every change to the flow tables or ports (so caches can revalidate). */
   onTablesChanged(fn: () => void): void {
@@ -59,13 +89,25 @@ export class Ofproto {
   }
 
   addPort(p: OfPort): void {
+    const had = this.ports.has(p.ofp);
     this.ports.set(p.ofp, p);
     this.#changed();
+    for (const fn of this.#portListeners) fn(had ? 'modify' : 'add', p);
   }
 
   /** Removes a port; flows that output to it now find no such port. */
   removePort(ofp: number): void {
-    if (this.ports.delete(ofp)) this.#changed();
+    const p = this.ports.get(ofp);
+    if (!p) return;
+    this.ports.delete(ofp);
+    this.#changed();
+    for (const fn of this.#portListeners) fn('delete', p);
+  }
+
+  /** Reports a change of a port's state or config to the port listeners. */
+  portModified(ofp: number): void {
+    const p = this.ports.get(ofp);
+    if (p) for (const fn of this.#portListeners) fn('modify', p);
   }
 
   /** The classifier of table `id`, created on first use. */
@@ -92,9 +134,61 @@ export class Ofproto {
   addFlow(e: FlowEntry): void {
     const t = this.table(e.table);
     const old = t.findExact(e.match, e.priority);
-    if (old) t.remove(old);
+    if (old) {
+      t.remove(old);
+      this.ruleStats.replaced(old.data, e, { keepCounts: !e.flags.includes('reset_counts'), keepCreated: false });
+    } else this.ruleStats.added(e);
     t.insert(e.match, e.priority, e);
+    for (const fn of this.#addedListeners) fn(e);
     this.#changed();
+  }
+
+  /**
+   * Puts `next` in the place of `prev` (same table, match and priority: a modify).
+   * Returns false when `prev` is no longer in its table.
+   */
+  replaceFlow(prev: FlowEntry, next: FlowEntry, opts: { keepCounts: boolean; keepCreated: boolean }): boolean {
+    const t = this.table(prev.table);
+    const cur = t.findExact(prev.match, prev.priority);
+    if (!cur || cur.data !== prev) return false;
+    t.remove(cur);
+    t.insert(next.match, next.priority, next);
+    this.ruleStats.replaced(prev, next, opts);
+    for (const fn of this.#addedListeners) fn(next);
+    this.#changed();
+    return true;
+  }
+
+  /** Removes the rule `e` for `reason`; false when it is not in its table (any more). */
+  removeFlow(e: FlowEntry, reason: RuleRemovalReason): boolean {
+    if (!this.#removeQuiet(e, reason)) return false;
+    this.#changed();
+    return true;
+  }
+
+  /** Removes several rules with one revalidation; returns how many were present. */
+  removeFlows(rules: readonly FlowEntry[], reason: RuleRemovalReason): number {
+    let n = 0;
+    for (const e of rules) if (this.#removeQuiet(e, reason)) n++;
+    if (n > 0) this.#changed();
+    return n;
+  }
+
+  #removeQuiet(e: FlowEntry, reason: RuleRemovalReason): boolean {
+    if (e.table < 0 || e.table >= N_TABLES || !this.#tables[e.table]) return false;
+    const t = this.#tables[e.table]!;
+    const cur = t.findExact(e.match, e.priority);
+    if (!cur || cur.data !== e) return false;
+    t.remove(cur);
+    this.ruleStats.removed(e);
+    for (const fn of this.#removedListeners) fn(e, reason);
+    return true;
+  }
+
+  /** Every rule of table `id` (of every table when undefined), highest priority first per table. */
+  *flows(id?: number): IterableIterator<FlowEntry> {
+    const ids = id === undefined ? this.tableIds() : this.#tables[id] ? [id] : [];
+    for (const i of ids) for (const r of this.#tables[i]!.rules()) yield r.data;
   }
 
   /** Deletes the rules of table `id` (every table when undefined) whose match is covered by `filter`. */
@@ -106,6 +200,8 @@ export class Ofproto {
       for (const r of [...t.rules()]) {
         if (filter?.match && !covers(filter.match, r.match)) continue;
         t.remove(r);
+        this.ruleStats.removed(r.data);
+        for (const fn of this.#removedListeners) fn(r.data, 'delete');
         n++;
       }
     }
@@ -124,7 +220,7 @@ export class Ofproto {
 }
 
 /** Whether every packet `inner` matches is matched by `outer` (outer is looser). */
-function covers(outer: Match, inner: Match): boolean {
+export function covers(outer: Match, inner: Match): boolean {
   for (let i = 0; i < outer.mask.length; i++) {
     const om = outer.mask[i]!;
     if ((om & ~inner.mask[i]!) !== 0) return false;
