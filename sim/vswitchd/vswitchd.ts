@@ -142,10 +142,34 @@ export class Vswitchd {
       }
       const ofp = iface.name === b.name ? OFPP.LOCAL : allocOfport(iface.ofportRequest, used);
       used.add(ofp);
-      running.bridge.addPort(ofp, iface.name, this.#opts.netdevFor?.(b.name, iface));
+      const netdev = iface.type === 'patch' ? this.#patchNetdev(iface) : this.#opts.netdevFor?.(b.name, iface);
+      running.bridge.addPort(ofp, iface.name, netdev);
       running.ports.set(iface.uuid, { ofp, iface });
       out.push(this.#status(iface, ofp, undefined));
     }
+  }
+
+  /**
+   * A patch port hands frames to its peer interface (options:peer) in whichever bridge
+   * holds it, looked up at send time so the peer may come and go. (OVS continues the
+   * translation in the peer bridge instead; here the frame crosses into the peer's
+   * datapath, which gives the same forwarding with one cache lookup per bridge.)
+   */
+  #patchNetdev(iface: InterfaceConfig): Netdev {
+    const peer = iface.options.get('peer');
+    return {
+      send: (frame) => {
+        if (peer === undefined) return;
+        for (const rb of this.#bridges.values()) {
+          for (const p of rb.ports.values()) {
+            if (p.iface.name === peer && p.iface.type === 'patch' && p.iface.options.get('peer') === iface.name) {
+              rb.bridge.receive(p.ofp === OFPP.LOCAL ? 100 : p.ofp, frame);
+              return;
+            }
+          }
+        }
+      },
+    };
   }
 
   #status(iface: InterfaceConfig, ofport: number, error: string | undefined): InterfaceStatus {

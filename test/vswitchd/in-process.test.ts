@@ -75,3 +75,47 @@ describe('a scenario configures the switch through ovsdb at virtual times', () =
     expect(root.values.get('cur_cfg')!.keys[0]).toBe(root.values.get('next_cfg')!.keys[0]);
   });
 });
+
+describe('patch ports', () => {
+  it('join two bridges: a host on br0 reaches a host on br1', () => {
+    const sim = new Simulator();
+    const db = Database.inMemory(vswitchSchema());
+    const hosts = new Map(['h1', 'h2'].map((n) => [n, new Host(sim, n)]));
+    const links = new Map<string, Link>();
+    for (const [name, h] of hosts) {
+      const link = new Link(sim, { name: `${name}-sw`, latencyNs: 1_000 });
+      h.plug(link.a);
+      links.set(name, link);
+    }
+    const vs: Vswitchd = new Vswitchd({
+      scheduler: sim,
+      random: () => 0.5,
+      cache: 'emc+megaflow',
+      netdevFor: (bridge, iface) => {
+        const link = links.get(iface.options.get('link') ?? '');
+        if (!link) return undefined;
+        link.b.connect({ receive: (f) => vs.bridge(bridge)!.receive([...vs.bridge(bridge)!.ofproto.ports.values()].find((p) => p.name === iface.name)!.odp, f) });
+        return { send: (f) => void link.b.send(f) };
+      },
+    });
+    const port = (name: string, type: string, options: [string, string][]) => [
+      { op: 'insert', table: 'Interface', row: { name, type, options: ['map', options] }, 'uuid-name': `i${name}` },
+      { op: 'insert', table: 'Port', row: { name, interfaces: ['named-uuid', `i${name}`] }, 'uuid-name': `p${name}` },
+    ];
+    ok(db, [
+      ...port('h1p', 'sim', [['link', 'h1']]),
+      ...port('patch0', 'patch', [['peer', 'patch1']]),
+      ...port('h2p', 'sim', [['link', 'h2']]),
+      ...port('patch1', 'patch', [['peer', 'patch0']]),
+      { op: 'insert', table: 'Bridge', row: { name: 'br0', ports: ['set', [['named-uuid', 'ph1p'], ['named-uuid', 'ppatch0']]] }, 'uuid-name': 'b0' },
+      { op: 'insert', table: 'Bridge', row: { name: 'br1', ports: ['set', [['named-uuid', 'ph2p'], ['named-uuid', 'ppatch1']]] }, 'uuid-name': 'b1' },
+      { op: 'insert', table: 'Open_vSwitch', row: { bridges: ['set', [['named-uuid', 'b0'], ['named-uuid', 'b1']]], next_cfg: 1 } },
+    ]);
+    runOnDatabase(vs, db, { schedule: (d, fn) => sim.schedule(d, fn) });
+    const ping = hosts.get('h1')!.ping(hosts.get('h2')!.ip, { count: 3, intervalNs: 1_000_000 });
+    sim.run({ until: 100_000_000 });
+    expect(ping.received).toBe(3);
+    expect(vs.bridge('br0')!.datapath.stats.packets).toBeGreaterThan(0);
+    expect(vs.bridge('br1')!.datapath.stats.packets).toBeGreaterThan(0);
+  });
+});
