@@ -25,6 +25,19 @@ export interface OfPort {
   readonly name: string;
 }
 
+/**
+ * A port mirror (OVS's Mirror table): copies of packets that arrive on `srcPorts` or
+ * leave by `dstPorts` (every packet with `selectAll`) also go out of `outPort`, which
+ * then carries nothing else.
+ */
+export interface Mirror {
+  readonly name: string;
+  readonly selectAll: boolean;
+  readonly srcPorts: ReadonlySet<number>;
+  readonly dstPorts: ReadonlySet<number>;
+  readonly outPort: number;
+}
+
 export interface OfprotoOptions {
   readonly name?: string;
   /** OpenFlow port numbers of the bridge's ports (named pN). */
@@ -46,6 +59,17 @@ export class Ofproto {
   /** Recirculation ids handed out to controller actions. */
   #nextRecircId = 1;
   readonly #listeners: (() => void)[] = [];
+  #mirrors: readonly Mirror[] = [];
+
+  get mirrors(): readonly Mirror[] {
+    return this.#mirrors;
+  }
+
+  /** Replaces the mirror configuration (cached flows are revalidated). */
+  setMirrors(mirrors: readonly Mirror[]): void {
+    this.#mirrors = mirrors;
+    this.#changed();
+  }
   readonly #addedListeners: ((e: FlowEntry) => void)[] = [];
   readonly #removedListeners: ((e: FlowEntry, reason: RuleRemovalReason) => void)[] = [];
   readonly #portListeners: ((change: PortChange, port: OfPort) => void)[] = [];

@@ -89,6 +89,8 @@ class Ctx {
   exit = false;
   error: string | null = null;
   macChanged = false;
+  /** Bit i set: mirror i already has its copy of this packet. */
+  mirrored = 0;
 
   constructor(
     readonly ofproto: Ofproto,
@@ -119,6 +121,10 @@ export function xlate(ofproto: Ofproto, flow: FlowKey, opts: XlateOptions = {}):
   ctx.mask(W.RECIRC_ID);
   if (isIpAny(ctx.flow)) ctx.mask(W.NW_FRAG, FRAG_MASK);
 
+  if (!mirrorIngress(ctx)) {
+    finishWildcards(ctx, flow);
+    return { actions: [], finalFlow: ctx.flow, mask: ctx.wc, trace: ctx.root, error: null, macLearningChanged: false };
+  }
   const rule = lookupFromTable(ctx, 0, ctx.flow[W.IN_PORT]!, true);
   ctx.rule = rule.entry;
   const top = reportTable(ctx, rule.tableId, rule.entry);
@@ -535,6 +541,48 @@ function composeOutput(ctx: Ctx, ofp: number): void {
   }
   commitOdpActions(ctx.flow, ctx.base, ctx.wc, ctx.out);
   ctx.out.push({ type: 'output', port: odp });
+  mirrorEgress(ctx, ofp);
+}
+
+// --- port mirrors ---
+
+/**
+ * Mirrors the packet as it arrived, for mirrors selecting its input port. Returns false
+ * when the packet came in on a mirror's output port, which carries nothing else.
+ */
+function mirrorIngress(ctx: Ctx): boolean {
+  const mirrors = ctx.ofproto.mirrors;
+  if (mirrors.length === 0) return true;
+  const inPort = ctx.flow[W.IN_PORT]!;
+  for (const m of mirrors) {
+    if (m.outPort === inPort) {
+      ctx.report('error', `dropping packet received on port ${inPort}, which is reserved exclusively for mirroring`);
+      return false;
+    }
+  }
+  mirrors.forEach((m, i) => {
+    if (m.selectAll || m.srcPorts.has(inPort)) mirrorTo(ctx, i, m.outPort);
+  });
+  return true;
+}
+
+/** Mirrors the packet as it leaves by `ofp`, for mirrors selecting that output port. */
+function mirrorEgress(ctx: Ctx, ofp: number): void {
+  const mirrors = ctx.ofproto.mirrors;
+  for (let i = 0; i < mirrors.length; i++) {
+    const m = mirrors[i]!;
+    if (m.outPort !== ofp && (m.selectAll || m.dstPorts.has(ofp))) mirrorTo(ctx, i, m.outPort);
+  }
+}
+
+function mirrorTo(ctx: Ctx, i: number, outPort: number): void {
+  if (ctx.mirrored & (1 << i) || outPort === ctx.flow[W.IN_PORT]) return;
+  ctx.mirrored |= 1 << i;
+  const odp = ctx.ofproto.odpPort(outPort);
+  if (odp === undefined) return;
+  ctx.report('detail', `mirroring to port ${outPort}`);
+  commitOdpActions(ctx.flow, ctx.base, ctx.wc, ctx.out);
+  ctx.out.push({ type: 'output', port: odp });
 }
 
 function controllerAction(ctx: Ctx, maxLen: number, reason: number, controllerId: number): void {
@@ -673,7 +721,11 @@ function normal(ctx: Ctx): void {
     return;
   }
   ctx.report('detail', 'no learned MAC for destination, flooding');
-  for (const p of floodOrder(ctx)) if (p !== inPort) outputNormal(ctx, p);
+  const mirrors = ctx.ofproto.mirrors;
+  for (const p of floodOrder(ctx)) {
+    // A mirror's output port carries only mirrored copies: NORMAL never floods to it.
+    if (p !== inPort && !mirrors.some((m) => m.outPort === p)) outputNormal(ctx, p);
+  }
 }
 
 function isVlanTpid(tpid: number): boolean {

@@ -33,6 +33,16 @@ export interface ControllerConfig {
   readonly target: string;
 }
 
+export interface MirrorConfig {
+  readonly uuid: string;
+  readonly name: string;
+  readonly selectAll: boolean;
+  /** Port uuids. */
+  readonly selectSrcPorts: readonly string[];
+  readonly selectDstPorts: readonly string[];
+  readonly outputPort: string | undefined;
+}
+
 export interface BridgeConfig {
   readonly uuid: string;
   readonly name: string;
@@ -41,6 +51,7 @@ export interface BridgeConfig {
   readonly protocols: readonly string[];
   readonly controllers: readonly ControllerConfig[];
   readonly ports: readonly PortConfig[];
+  readonly mirrors: readonly MirrorConfig[];
 }
 
 export interface SwitchConfig {
@@ -83,6 +94,7 @@ export function readConfig(src: RowSource): SwitchConfig {
   const ports = byUuid(src, 'Port');
   const ifaces = byUuid(src, 'Interface');
   const controllers = byUuid(src, 'Controller');
+  const mirrors = byUuid(src, 'Mirror');
   const bridges: BridgeConfig[] = [];
   for (const bu of strings(rowGet(root, 'bridges'))) {
     const b = bridgesByUuid.get(bu);
@@ -123,6 +135,17 @@ export function readConfig(src: RowSource): SwitchConfig {
         .filter((c): c is Row => c !== undefined)
         .map((c) => ({ uuid: c.uuid, target: str(rowGet(c, 'target')) })),
       ports: portCfgs,
+      mirrors: strings(rowGet(b, 'mirrors'))
+        .map((mu) => mirrors.get(mu))
+        .filter((m): m is Row => m !== undefined)
+        .map((m) => ({
+          uuid: m.uuid,
+          name: str(rowGet(m, 'name')),
+          selectAll: datumAtom(rowGet(m, 'select_all')) === true,
+          selectSrcPorts: strings(rowGet(m, 'select_src_port')),
+          selectDstPorts: strings(rowGet(m, 'select_dst_port')),
+          outputPort: strings(rowGet(m, 'output_port'))[0],
+        })),
     });
   }
   return { rootUuid: root.uuid, nextCfg: num(rowGet(root, 'next_cfg')) ?? 0, bridges };

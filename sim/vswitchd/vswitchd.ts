@@ -16,6 +16,7 @@ import { OFPP } from '../flow/layout.js';
 import { formatMac } from '../flow/addr.js';
 import type { EventLog } from '../../engine/event-log.js';
 import { parseFlows } from '../openflow/flow-syntax.js';
+import type { Mirror } from '../ofproto/ofproto.js';
 import { Bridge } from './bridge.js';
 import type { BridgeConfig, InterfaceConfig, SwitchConfig } from './config.js';
 
@@ -61,6 +62,8 @@ interface RunningBridge {
   readonly bridge: Bridge;
   /** Interface uuid → its port. */
   readonly ports: Map<string, RunningPort>;
+  /** The mirror configuration last applied, to skip needless revalidation. */
+  mirrorsKey: string;
 }
 
 /** A stable MAC for an interface: locally administered, from its name. */
@@ -95,6 +98,7 @@ export class Vswitchd {
     for (const b of cfg.bridges) {
       const running = this.#bridges.get(b.name) ?? this.#createBridge(b);
       this.#reconcilePorts(running, b, interfaces);
+      this.#reconcileMirrors(running, b);
       bridges.push({ uuid: b.uuid, name: b.name, datapathId: datapathIdOf(b.name) });
     }
     return { curCfg: cfg.nextCfg, interfaces, bridges };
@@ -113,7 +117,7 @@ export class Vswitchd {
     // A new bridge that is not in secure fail mode forwards as a learning switch until
     // someone programs it: OVS gives it the flow "priority=0, actions=NORMAL".
     if (b.failMode !== 'secure') bridge.addFlows(parseFlows('priority=0,actions=NORMAL', { version: 'OpenFlow15' }));
-    const running: RunningBridge = { bridge, ports: new Map() };
+    const running: RunningBridge = { bridge, ports: new Map(), mirrorsKey: '[]' };
     this.#bridges.set(b.name, running);
     return running;
   }
@@ -147,6 +151,27 @@ export class Vswitchd {
       running.ports.set(iface.uuid, { ofp, iface });
       out.push(this.#status(iface, ofp, undefined));
     }
+  }
+
+  /** Mirrors name ports by their Port rows; the switch needs their OpenFlow numbers. */
+  #reconcileMirrors(running: RunningBridge, b: BridgeConfig): void {
+    const ofpOfPort = new Map<string, number>();
+    for (const p of b.ports) {
+      const first = p.interfaces[0];
+      const rp = first ? running.ports.get(first.uuid) : undefined;
+      if (rp) ofpOfPort.set(p.uuid, rp.ofp);
+    }
+    const toPorts = (uuids: readonly string[]) => new Set(uuids.map((u) => ofpOfPort.get(u)).filter((n): n is number => n !== undefined));
+    const mirrors: Mirror[] = [];
+    for (const m of b.mirrors) {
+      const out = m.outputPort ? ofpOfPort.get(m.outputPort) : undefined;
+      if (out === undefined) continue; // OVS needs an output port (or VLAN) to mirror to
+      mirrors.push({ name: m.name, selectAll: m.selectAll, srcPorts: toPorts(m.selectSrcPorts), dstPorts: toPorts(m.selectDstPorts), outPort: out });
+    }
+    const key = JSON.stringify(mirrors, (_k, v: unknown) => (v instanceof Set ? [...v].sort() : v));
+    if (key === running.mirrorsKey) return;
+    running.mirrorsKey = key;
+    running.bridge.ofproto.setMirrors(mirrors);
   }
 
   /**

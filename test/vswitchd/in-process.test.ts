@@ -119,3 +119,53 @@ describe('patch ports', () => {
     expect(vs.bridge('br1')!.datapath.stats.packets).toBeGreaterThan(0);
   });
 });
+
+describe('mirrors', () => {
+  it('copy what arrives on a selected port to the mirror port, which carries nothing else', () => {
+    const sim = new Simulator();
+    const db = Database.inMemory(vswitchSchema());
+    const hosts = new Map(['h1', 'h2', 'h3'].map((n) => [n, new Host(sim, n)]));
+    const links = new Map<string, Link>();
+    for (const [name, h] of hosts) {
+      const link = new Link(sim, { name: `${name}-s1`, latencyNs: 1_000 });
+      h.plug(link.a);
+      links.set(name, link);
+    }
+    const vs: Vswitchd = new Vswitchd({
+      scheduler: sim,
+      random: () => 0.5,
+      cache: 'megaflow',
+      netdevFor: (bridge, iface) => {
+        const link = links.get(iface.options.get('link') ?? '')!;
+        link.b.connect({ receive: (f) => vs.bridge(bridge)!.receive([...vs.bridge(bridge)!.ofproto.ports.values()].find((p) => p.name === iface.name)!.odp, f) });
+        return { send: (f) => void link.b.send(f) };
+      },
+    });
+    const port = (name: string) => [
+      { op: 'insert', table: 'Interface', row: { name, type: 'sim', options: ['map', [['link', name]]] }, 'uuid-name': `i${name}` },
+      { op: 'insert', table: 'Port', row: { name, interfaces: ['named-uuid', `i${name}`] }, 'uuid-name': `p${name}` },
+    ];
+    ok(db, [
+      ...port('h1'),
+      ...port('h2'),
+      ...port('h3'),
+      { op: 'insert', table: 'Mirror', row: { name: 'm0', select_src_port: ['named-uuid', 'ph1'], output_port: ['named-uuid', 'ph3'] }, 'uuid-name': 'm' },
+      {
+        op: 'insert',
+        table: 'Bridge',
+        row: { name: 'br0', ports: ['set', [['named-uuid', 'ph1'], ['named-uuid', 'ph2'], ['named-uuid', 'ph3']]], mirrors: ['named-uuid', 'm'] },
+        'uuid-name': 'b',
+      },
+      { op: 'insert', table: 'Open_vSwitch', row: { bridges: ['named-uuid', 'b'], next_cfg: 1 } },
+    ]);
+    runOnDatabase(vs, db, { schedule: (d, fn) => sim.schedule(d, fn) });
+    expect(vs.bridge('br0')!.ofproto.mirrors).toHaveLength(1);
+    const h3 = hosts.get('h3')!;
+    const before = h3.stats.rxFrames;
+    const ping = hosts.get('h1')!.ping(hosts.get('h2')!.ip, { count: 3, intervalNs: 1_000_000 });
+    sim.run({ until: 100_000_000 });
+    expect(ping.received).toBe(3);
+    // h3 sees h1's ARP request and its three echo requests; not h2's replies (not selected).
+    expect(h3.stats.rxFrames - before).toBe(4);
+  });
+});
