@@ -104,7 +104,9 @@ export class OfChannel {
     const xid = request.length >= 8 ? ((request[4]! << 24) | (request[5]! << 16) | (request[6]! << 8) | request[7]!) >>> 0 : 0;
     this.#opts.onRefused?.(name, detail);
     if (this.#closed) return;
-    this.#write(encode(errorMessage(name, v, { xid, data: request.subarray(0, 64) }), v));
+    // OVS echoes the whole request (the spec asks for at least 64 bytes), as far as it fits.
+    const data = request.subarray(0, 0xffff - 12);
+    this.#write(encode({ ...errorMessage(name, v, { xid, data }), data }, v));
   }
 
   /** Ends the connection after what is queued. */
@@ -178,10 +180,9 @@ export class OfChannel {
     const d = decode(raw, { of10TableId: this.of10TableId });
     if (this.#version === undefined) return this.#expectHello(raw, d);
     if (d instanceof OfDecodeError) {
-      this.#opts.onRefused?.(d.error, d.detail);
       // Never answer an error with an error: two confused peers would loop.
       if (raw.length >= 2 && raw[1] === 1) return;
-      this.#write(d.reply(this.#version));
+      this.sendError(d.error, raw, d.detail);
       return;
     }
     if (d.wireVersion !== wireVersion(this.#version)) {

@@ -112,11 +112,14 @@ export class RuleStatsTable {
   }
 }
 
-/** Whole seconds and leftover nanoseconds of a duration, as OpenFlow reports it. */
+/**
+ * Whole seconds and leftover nanoseconds of a duration, as OpenFlow reports it: to the
+ * millisecond, since OVS keeps rule times in milliseconds (dump-flows prints 0.037s).
+ */
 export function splitDuration(ns: number): { sec: number; nsec: number } {
-  const d = Math.max(0, ns);
-  const sec = Math.floor(d / NS_PER_SEC);
-  return { sec, nsec: Math.floor(d - sec * NS_PER_SEC) };
+  const ms = Math.floor(Math.max(0, ns) / 1_000_000);
+  const sec = Math.floor(ms / 1000);
+  return { sec, nsec: (ms - sec * 1000) * 1_000_000 };
 }
 
 export type ExpiryReason = 'idle_timeout' | 'hard_timeout';
