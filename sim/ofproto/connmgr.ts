@@ -146,6 +146,8 @@ export class Connmgr {
   #lostSince: number;
   #closed = false;
   packetInsSent = 0;
+  /** Requests that hit a bug (answered with OFPBRC_EPERM instead of crashing). */
+  internalErrors = 0;
 
   constructor(sw: ConnmgrSwitch, opts: ConnmgrOptions) {
     this.#sw = sw;

@@ -62,6 +62,8 @@ export class OfChannel {
   #probeGen = 0;
   messagesIn = 0;
   messagesOut = 0;
+  /** Messages the decoder threw on instead of returning an error (a codec bug). */
+  internalErrors = 0;
 
   constructor(channel: Channel, opts: OfChannelOptions) {
     this.channel = channel;
@@ -177,7 +179,15 @@ export class OfChannel {
   }
 
   #frame(raw: Uint8Array): void {
-    const d = decode(raw, { of10TableId: this.of10TableId });
+    let d: ReturnType<typeof decode>;
+    try {
+      d = decode(raw, { of10TableId: this.of10TableId });
+    } catch (e) {
+      // The codec promises errors, not exceptions; a bug there must not end the connection.
+      this.internalErrors++;
+      this.sendError('OFPBRC_BAD_LEN', raw, `decoder failed: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
     if (this.#version === undefined) return this.#expectHello(raw, d);
     if (d instanceof OfDecodeError) {
       // Never answer an error with an error: two confused peers would loop.

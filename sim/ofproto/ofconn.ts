@@ -82,7 +82,7 @@ export class Ofconn {
       timers: mgr.timers,
       ...(opts.versions ? { versions: opts.versions } : {}),
       probeIntervalMs: opts.probeIntervalMs ?? 0,
-      onMessage: (m, raw) => this.#handle(m, raw),
+      onMessage: (m, raw) => this.#guarded(m, raw),
       onReady: (v) => mgr.connReady(this, v),
       onClose: (r) => mgr.connClosed(this, r),
       onWire: (dir: OfDirection, b) => mgr.wire(this, dir, b),
@@ -123,6 +123,19 @@ export class Ofconn {
     if (this.role !== 'slave') return true;
     this.#refuse('OFPBRC_IS_SECONDARY', raw, 'a slave controller may not change the switch');
     return false;
+  }
+
+  /**
+   * A request that trips a bug in ovsim must not take the switch down: it is answered
+   * with OFPBRC_EPERM and counted (tests assert the count stays 0).
+   */
+  #guarded(m: OfMessage, raw: Uint8Array): void {
+    try {
+      this.#handle(m, raw);
+    } catch (e) {
+      this.#mgr.internalErrors++;
+      this.#refuse('OFPBRC_EPERM', raw, `internal error handling ${m.type}: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
 
   #handle(m: OfMessage, raw: Uint8Array): void {
