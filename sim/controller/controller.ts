@@ -61,6 +61,7 @@ export class Controller {
   readonly #connections = new Set<SwitchConnection>();
   readonly #listeners = new Set<ControllerListener>();
   #waiters: { dpid: bigint | undefined; resolve: (sw: SwitchConnection) => void }[] = [];
+  #idleWaiters: (() => void)[] = [];
 
   constructor(apps: readonly ControllerApp[], opts: ControllerOptions = {}) {
     this.apps = apps;
@@ -118,12 +119,17 @@ export class Controller {
     return new Promise((resolve) => this.#waiters.push({ dpid, resolve }));
   }
 
-  /** Stops listening and closes every connection. */
+  /** Stops listening, closes every connection and resolves once all have closed. */
   async close(): Promise<void> {
     const ls = [...this.#listeners];
     this.#listeners.clear();
-    for (const sw of this.#connections) sw.close();
+    const gone = new Promise<void>((resolve) => {
+      if (this.#connections.size === 0) resolve();
+      else this.#idleWaiters.push(resolve);
+    });
+    for (const sw of [...this.#connections]) sw.close();
     await Promise.all(ls.map((l) => l.close()));
+    await gone;
   }
 
   #ready(sw: SwitchConnection): void {
@@ -165,6 +171,11 @@ export class Controller {
 
   #closed(sw: SwitchConnection, reason: string | null, wasReady: boolean): void {
     this.#connections.delete(sw);
+    if (this.#connections.size === 0) {
+      const idle = this.#idleWaiters;
+      this.#idleWaiters = [];
+      for (const resolve of idle) resolve();
+    }
     // A connection replaced by the same switch's newer one is no disconnection for apps.
     if (!wasReady || this.#switches.get(sw.dpid) !== sw) return;
     this.#switches.delete(sw.dpid);
