@@ -39,7 +39,7 @@ export function runScenario(simulatedNs: number): ScenarioFigures & { wallNs: nu
   for (const p of ports) {
     const host = new Host(sim, `h${p}`);
     const link = new Link(sim, { name: `s1-eth${p}:h${p}-eth0`, latencyNs: 2_000, bandwidthBps: 10e9 });
-    host.plug({ send: (f) => void link.a.send(f), connect: (sink) => link.a.connect({ receive: (f) => sink.receive(f) }) });
+    host.plug(link.a);
     link.b.connect({ receive: (f) => dp.receive(p, f) });
     dp.addPort(p, { send: (f) => void link.b.send(f) });
     hosts.push(host);

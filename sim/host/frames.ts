@@ -3,13 +3,20 @@
  * carrying ICMP, UDP or TCP, each a fresh buffer written through the sim/packet Reprs
  * (so checksums are right). Each builder takes the Ethernet and IP addressing as one
  * object, the layer-4 content as a second.
+ *
+ * Streams of alike UDP datagrams (constant-bit-rate sources) come from a `UdpTemplate`
+ * instead: the frame is written once, and each copy only gets its destination MAC, IP
+ * identification and header checksum patched in. Buffers come from `frameSlab`.
  */
 import { ARP_ETH_IPV4_LEN, ArpPacket, ArpRepr } from '../packet/arp.js';
+import { setMac } from '../packet/bytes.js';
+import { finish, sumBytes } from '../packet/checksum.js';
 import { ETHERNET_HEADER_LEN, EthernetFrame, EthernetRepr } from '../packet/ethernet.js';
 import { IcmpPacket, IcmpRepr } from '../packet/icmp.js';
 import { IPV4_MIN_HEADER_LEN, Ipv4Packet, Ipv4Repr } from '../packet/ipv4.js';
 import { TcpPacket, TcpRepr, type TcpOption } from '../packet/tcp.js';
 import { UdpPacket, UdpRepr } from '../packet/udp.js';
+import { frameSlab } from './frame-slab.js';
 
 export const ETH_TYPE_IPV4 = 0x0800;
 export const ETH_TYPE_ARP = 0x0806;
@@ -44,7 +51,7 @@ export interface ArpFrameSpec {
 }
 
 export function arpFrame(spec: ArpFrameSpec): Uint8Array {
-  const buf = new Uint8Array(Math.max(MIN_FRAME_LEN, ETHERNET_HEADER_LEN + ARP_ETH_IPV4_LEN));
+  const buf = frameSlab.alloc(Math.max(MIN_FRAME_LEN, ETHERNET_HEADER_LEN + ARP_ETH_IPV4_LEN));
   EthernetRepr.emit({ dst: spec.dstMac, src: spec.srcMac, etherType: ETH_TYPE_ARP }, new EthernetFrame(buf));
   ArpRepr.emit(
     { operation: spec.operation, sha: spec.sha, spa: spec.spa, tha: spec.tha, tpa: spec.tpa },
@@ -56,7 +63,7 @@ export function arpFrame(spec: ArpFrameSpec): Uint8Array {
 /** A frame with Ethernet and IPv4 headers for `l4Len` bytes of payload; returns the buffer. */
 function ipv4Frame(a: IpAddressing, protocol: number, l4Len: number): Uint8Array {
   const len = ETHERNET_HEADER_LEN + IPV4_MIN_HEADER_LEN + l4Len;
-  const buf = new Uint8Array(Math.max(MIN_FRAME_LEN, len));
+  const buf = frameSlab.alloc(Math.max(MIN_FRAME_LEN, len));
   EthernetRepr.emit({ dst: a.dstMac, src: a.srcMac, etherType: ETH_TYPE_IPV4 }, new EthernetFrame(buf));
   Ipv4Repr.emit(
     {
@@ -124,3 +131,68 @@ export function tcpFrame(a: IpAddressing, seg: TcpSegmentSpec): Uint8Array {
 
 /** Headers below layer 4 in every IPv4 frame a host sends (no IP options). */
 export const IPV4_FRAME_OVERHEAD = L4_OFFSET;
+
+/** What stays the same across the datagrams of one UDP template. */
+export interface UdpTemplateSpec {
+  readonly srcMac: bigint;
+  readonly src: number;
+  readonly dst: number;
+  readonly srcPort: number;
+  readonly dstPort: number;
+  /** Payload bytes (zeros). */
+  readonly size: number;
+  readonly tos: number;
+}
+
+const IP_IDENT = ETHERNET_HEADER_LEN + 4;
+const IP_CHECKSUM = ETHERNET_HEADER_LEN + 10;
+
+/**
+ * One UDP datagram shape, stamped out as fresh frames equal byte for byte to what
+ * `udpFrame` builds for the same fields. Only the IP identification changes between
+ * copies (and the destination MAC, if the neighbour's changes): the UDP checksum does
+ * not cover it, and the IP header checksum is the one's-complement sum of the fixed
+ * words, kept here, plus the identification.
+ */
+export class UdpTemplate {
+  readonly spec: UdpTemplateSpec;
+  readonly #frame: Uint8Array;
+  /** Partial sum of the IP header with identification and checksum zero. */
+  readonly #headerSum: number;
+  #dstMac = 0n;
+
+  constructor(spec: UdpTemplateSpec) {
+    this.spec = { ...spec };
+    // A buffer of its own (slice), not a slab region: the template lives long.
+    this.#frame = udpFrame(
+      { srcMac: spec.srcMac, dstMac: 0n, src: spec.src, dst: spec.dst, ident: 0, tos: spec.tos },
+      { srcPort: spec.srcPort, dstPort: spec.dstPort, payload: new Uint8Array(spec.size) },
+    ).slice();
+    this.#frame[IP_CHECKSUM] = 0;
+    this.#frame[IP_CHECKSUM + 1] = 0;
+    this.#headerSum = sumBytes(this.#frame, ETHERNET_HEADER_LEN, L4_OFFSET);
+  }
+
+  /** True when this template builds datagrams with these fields. */
+  matches(srcPort: number, dstPort: number, size: number, tos: number): boolean {
+    const s = this.spec;
+    return s.srcPort === srcPort && s.dstPort === dstPort && s.size === size && s.tos === tos;
+  }
+
+  /** A new frame: the template with this IP identification and destination MAC. */
+  build(ident: number, dstMac: bigint): Uint8Array {
+    if (dstMac !== this.#dstMac) {
+      setMac(this.#frame, 0, dstMac);
+      this.#dstMac = dstMac;
+    }
+    const f = frameSlab.alloc(this.#frame.length);
+    f.set(this.#frame);
+    const id = ident & 0xffff;
+    f[IP_IDENT] = id >>> 8;
+    f[IP_IDENT + 1] = id & 0xff;
+    const sum = finish(this.#headerSum + id);
+    f[IP_CHECKSUM] = sum >>> 8;
+    f[IP_CHECKSUM + 1] = sum & 0xff;
+    return f;
+  }
+}

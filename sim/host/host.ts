@@ -19,12 +19,14 @@
 import type { Simulator } from '../../engine/simulator.js';
 import { formatIpv4, formatMac } from '../flow/addr.js';
 import { ArpPacket, ArpRepr, ARP_OP } from '../packet/arp.js';
-import { EthernetFrame, ETHERNET_HEADER_LEN } from '../packet/ethernet.js';
+import { get16, get32 } from '../packet/bytes.js';
+import { finish, internetChecksum, ipv4PseudoSum, sumBytes } from '../packet/checksum.js';
+import { ETHERNET_HEADER_LEN } from '../packet/ethernet.js';
 import { PacketError } from '../packet/error.js';
 import { ICMP_TYPE, IcmpPacket, IcmpRepr } from '../packet/icmp.js';
-import { Ipv4Packet, Ipv4Repr } from '../packet/ipv4.js';
+import { IPV4_MIN_HEADER_LEN } from '../packet/ipv4.js';
 import { TCP_FLAG, TcpPacket, TcpRepr } from '../packet/tcp.js';
-import { UdpPacket, UdpRepr } from '../packet/udp.js';
+import { UDP_HEADER_LEN } from '../packet/udp.js';
 import { hostAddresses, toIpv4 } from './addressing.js';
 import { ArpCache, type ArpCacheOptions, type ArpDropReason } from './arp-cache.js';
 import {
@@ -37,7 +39,7 @@ import {
   IPPROTO_TCP,
   IPPROTO_UDP,
   tcpFrame,
-  udpFrame,
+  UdpTemplate,
   type IpAddressing,
   type TcpSegmentSpec,
 } from './frames.js';
@@ -116,6 +118,11 @@ export interface UdpSendOptions {
   readonly tos?: number;
 }
 
+/** Sends one datagram of a fixed shape per call (see `Host.udpSender`). */
+export interface UdpSender {
+  send(): void;
+}
+
 export interface TcpOpenOptions {
   readonly dstPort: number;
   /** Application bytes to send. */
@@ -153,6 +160,11 @@ export class Host {
   readonly #listen: 'all' | ReadonlySet<number>;
   readonly #rtoNs: number;
   #out: FrameOut | undefined;
+  /** The MAC as numbers, to compare with received bytes without a bigint. */
+  readonly #macHi: number;
+  readonly #macLo: number;
+  /** The last UDP datagram shape sent to each destination. */
+  readonly #udpTemplates = new Map<number, UdpTemplate>();
   #ident = 0;
   #nextPing = 0;
   #nextPort = EPHEMERAL_PORT_MIN;
@@ -168,6 +180,8 @@ export class Host {
     this.name = name;
     this.ip = addrs.ip;
     this.mac = addrs.mac;
+    this.#macHi = Number(addrs.mac >> 32n);
+    this.#macLo = Number(addrs.mac & 0xffffffffn);
     this.ifName = `${name}-eth0`;
     this.#rng = opts.rng;
     this.#rtoNs = opts.tcpRtoNs ?? 200_000_000;
@@ -248,15 +262,33 @@ export class Host {
   /** Sends one UDP datagram. */
   sendUdp(dst: number | string, opts: UdpSendOptions): void {
     const ip = this.#destination(dst);
-    checkPort(opts.srcPort, 'UDP source port');
-    checkPort(opts.dstPort, 'UDP destination port');
-    const size = opts.size ?? 0;
-    if (!Number.isInteger(size) || size < 0 || size > 65507) throw new RangeError(`UDP payload size must be 0..65507 bytes, got ${size}`);
-    this.#sendIp(
-      ip,
-      (a) => udpFrame(a, { srcPort: opts.srcPort, dstPort: opts.dstPort, payload: new Uint8Array(size) }),
-      opts.tos,
-    );
+    const size = checkUdp(opts);
+    const tos = opts.tos ?? 0;
+    let tpl = this.#udpTemplates.get(ip);
+    if (tpl === undefined || !tpl.matches(opts.srcPort, opts.dstPort, size, tos)) {
+      tpl = new UdpTemplate({ srcMac: this.mac, src: this.ip, dst: ip, srcPort: opts.srcPort, dstPort: opts.dstPort, size, tos });
+      this.#udpTemplates.set(ip, tpl);
+    }
+    this.#sendFromTemplate(tpl);
+  }
+
+  /**
+   * A sender of datagrams all alike (a constant-bit-rate stream): the options are
+   * checked once, and each `send()` is what `sendUdp` with them would do.
+   */
+  udpSender(dst: number | string, opts: UdpSendOptions): UdpSender {
+    const ip = this.#destination(dst);
+    const size = checkUdp(opts);
+    const tpl = new UdpTemplate({ srcMac: this.mac, src: this.ip, dst: ip, srcPort: opts.srcPort, dstPort: opts.dstPort, size, tos: opts.tos ?? 0 });
+    return { send: () => this.#sendFromTemplate(tpl) };
+  }
+
+  #sendFromTemplate(tpl: UdpTemplate): void {
+    const ip = tpl.spec.dst;
+    const known = ip === 0xffffffff ? BROADCAST_MAC : this.arp.lookup(ip);
+    const frame = tpl.build(this.#ident++, known ?? 0n);
+    if (known !== undefined) this.#transmit(frame);
+    else this.arp.enqueue(ip, frame);
   }
 
   /** Starts a TCP-like flow to `dst`; it closes itself when its bytes are acknowledged. */
@@ -317,7 +349,7 @@ export class Host {
   receive(frame: Uint8Array): void {
     this.stats.rxFrames++;
     this.stats.rxBytes += frame.length;
-    this.#emit('rx', frame);
+    if (this.#listeners.rx.length > 0) this.#emit('rx', frame);
     try {
       this.#receive(frame);
     } catch (e) {
@@ -326,11 +358,16 @@ export class Host {
     }
   }
 
+  // The receive path reads header fields straight from the bytes, with the checks the
+  // sim/packet parsers make (a frame they would reject is dropped as malformed), so a
+  // datagram costs no view or Repr objects.
   #receive(frame: Uint8Array): void {
-    const eth = EthernetFrame.checked(frame);
-    const dst = eth.dst;
-    if (dst !== this.mac && dst !== BROADCAST_MAC) return this.#drop('notForUs', frame);
-    switch (eth.etherType) {
+    if (frame.length < ETHERNET_HEADER_LEN) return this.#drop('malformed', frame);
+    const hi = get16(frame, 0);
+    const lo = get32(frame, 2);
+    const forUs = (hi === this.#macHi && lo === this.#macLo) || (hi === 0xffff && lo === 0xffffffff);
+    if (!forUs) return this.#drop('notForUs', frame);
+    switch (get16(frame, 12)) {
       case ETH_TYPE_ARP:
         return this.#receiveArp(frame);
       case ETH_TYPE_IPV4:
@@ -356,35 +393,39 @@ export class Host {
   }
 
   #receiveIpv4(frame: Uint8Array): void {
-    const ipv = new Ipv4Packet(frame, ETHERNET_HEADER_LEN);
-    const ip = Ipv4Repr.parse(ipv);
-    if (ip.dst !== this.ip && ip.dst !== 0xffffffff) return this.#drop('notForUs', frame);
-    if (ip.moreFrags || ip.fragOffset !== 0) return this.#drop('unsupported', frame);
-    const l4 = ipv.payloadOffset;
-    const end = l4 + ip.payloadLen;
-    const pair = { src: ip.src, dst: ip.dst };
-    switch (ip.protocol) {
+    const hlen = ipv4HeaderLen(frame);
+    if (hlen < 0) return this.#drop('malformed', frame);
+    const src = get32(frame, IP_SRC);
+    const dst = get32(frame, IP_DST);
+    if (dst !== this.ip && dst !== 0xffffffff) return this.#drop('notForUs', frame);
+    // More-fragments flag or a fragment offset: reassembly is not simulated.
+    if (get16(frame, IP_FLAGS_FRAG) & 0x3fff) return this.#drop('unsupported', frame);
+    const l4 = ETHERNET_HEADER_LEN + hlen;
+    const end = ETHERNET_HEADER_LEN + get16(frame, IP_TOTAL_LEN);
+    switch (frame[IP_PROTOCOL]) {
       case IPPROTO_ICMP: {
+        const pair = { src, dst };
         const icmp = IcmpRepr.parse(new IcmpPacket(frame, l4, end));
         const ident = icmp.restOfHeader >>> 16;
         const seq = icmp.restOfHeader & 0xffff;
-        if (icmp.type === ICMP_TYPE.ECHO_REQUEST && ip.dst === this.ip) {
-          this.#sendIp(ip.src, (a) => icmpFrame(a, { ...icmp, type: ICMP_TYPE.ECHO_REPLY, code: 0 }));
+        if (icmp.type === ICMP_TYPE.ECHO_REQUEST && pair.dst === this.ip) {
+          this.#sendIp(pair.src, (a) => icmpFrame(a, { ...icmp, type: ICMP_TYPE.ECHO_REPLY, code: 0 }));
         } else if (icmp.type === ICMP_TYPE.ECHO_REPLY) {
           const s = this.#pings.get(ident);
-          if (s && s.dst === ip.src) s.onReply(seq, icmp.payload);
+          if (s && s.dst === pair.src) s.onReply(seq, icmp.payload);
           if (s?.done) this.#pings.delete(ident);
         }
         return;
       }
       case IPPROTO_UDP: {
-        const udp = UdpRepr.parse(new UdpPacket(frame, l4), { ip: pair, end });
-        const rec = this.sink.count({ ...pair, protocol: IPPROTO_UDP, srcPort: udp.srcPort, dstPort: udp.dstPort }, frame.length, this.#sim.now());
-        rec.payloadBytes += udp.payload.length;
+        const ulen = udpLength(frame, l4, end, src, dst);
+        if (ulen < 0) return this.#drop('malformed', frame);
+        const rec = this.sink.countFields(src, dst, IPPROTO_UDP, get16(frame, l4), get16(frame, l4 + 2), frame.length, this.#sim.now());
+        rec.payloadBytes += ulen - UDP_HEADER_LEN;
         return;
       }
       case IPPROTO_TCP:
-        return this.#receiveTcp(frame, l4, end, pair);
+        return this.#receiveTcp(frame, l4, end, { src, dst });
       default:
         return this.#drop('unsupported', frame);
     }
@@ -485,7 +526,7 @@ export class Host {
     if (!this.#out) return this.#drop('detached', frame);
     this.stats.txFrames++;
     this.stats.txBytes += frame.length;
-    this.#emit('tx', frame);
+    if (this.#listeners.tx.length > 0) this.#emit('tx', frame);
     this.#out.send(frame);
   }
 
@@ -499,8 +540,52 @@ export class Host {
   }
 }
 
+const IP_TOTAL_LEN = ETHERNET_HEADER_LEN + 2;
+const IP_FLAGS_FRAG = ETHERNET_HEADER_LEN + 6;
+const IP_PROTOCOL = ETHERNET_HEADER_LEN + 9;
+const IP_SRC = ETHERNET_HEADER_LEN + 12;
+const IP_DST = ETHERNET_HEADER_LEN + 16;
+
+/**
+ * The length of the IPv4 header after the Ethernet header, or -1 when Ipv4Repr.parse
+ * would reject it: truncated, not version 4, IHL below 5, total length shorter than the
+ * header or longer than the frame, or a bad header checksum.
+ */
+function ipv4HeaderLen(frame: Uint8Array): number {
+  const o = ETHERNET_HEADER_LEN;
+  if (frame.length < o + IPV4_MIN_HEADER_LEN) return -1;
+  const verIhl = frame[o]!;
+  const hlen = (verIhl & 0xf) * 4;
+  if (verIhl >>> 4 !== 4 || hlen < IPV4_MIN_HEADER_LEN || frame.length < o + hlen) return -1;
+  const total = get16(frame, IP_TOTAL_LEN);
+  if (total < hlen || frame.length < o + total) return -1;
+  return internetChecksum(frame, o, o + hlen) === 0 ? hlen : -1;
+}
+
+/**
+ * The UDP length field of the datagram at `l4` (IP payload ending at `end`), or -1 when
+ * UdpRepr.parse would reject it: shorter than its header, longer than the IP payload, or
+ * a checksum that is present and wrong.
+ */
+function udpLength(frame: Uint8Array, l4: number, end: number, src: number, dst: number): number {
+  if (end - l4 < UDP_HEADER_LEN) return -1;
+  const len = get16(frame, l4 + 4);
+  if (len < UDP_HEADER_LEN || len > end - l4) return -1;
+  if (get16(frame, l4 + 6) === 0) return len; // no checksum (allowed over IPv4)
+  return finish(sumBytes(frame, l4, l4 + len, ipv4PseudoSum(src, dst, IPPROTO_UDP, len))) === 0 ? len : -1;
+}
+
 function connKey(remoteIp: number, remotePort: number, localPort: number): string {
   return `${remoteIp}:${remotePort}:${localPort}`;
+}
+
+/** Checks a datagram's ports and size; returns the size. */
+function checkUdp(opts: UdpSendOptions): number {
+  checkPort(opts.srcPort, 'UDP source port');
+  checkPort(opts.dstPort, 'UDP destination port');
+  const size = opts.size ?? 0;
+  if (!Number.isInteger(size) || size < 0 || size > 65507) throw new RangeError(`UDP payload size must be 0..65507 bytes, got ${size}`);
+  return size;
 }
 
 function checkPort(p: number, what: string): void {

@@ -34,18 +34,30 @@ export interface FlowRecord {
   finNs: number | undefined;
 }
 
+/**
+ * Flows are found by a 30-bit hash of the 5-tuple (a small-integer Map key, so counting
+ * a packet builds no string and no object) and told apart by comparing the fields; flows
+ * whose hashes collide share a bucket.
+ */
 export class FlowSink {
-  readonly #flows = new Map<string, FlowRecord>();
+  readonly #buckets = new Map<number, FlowRecord | FlowRecord[]>();
+  /** In order of first arrival. */
+  readonly #order: FlowRecord[] = [];
   #packets = 0;
   #bytes = 0;
 
   /** Counts one packet of `tuple`, `frameLen` bytes long, at time `nowNs`. */
   count(tuple: FiveTuple, frameLen: number, nowNs: number): FlowRecord {
-    const key = flowKeyText(tuple);
-    let rec = this.#flows.get(key);
-    if (!rec) {
+    return this.countFields(tuple.src, tuple.dst, tuple.protocol, tuple.srcPort, tuple.dstPort, frameLen, nowNs);
+  }
+
+  /** `count` with the 5-tuple as separate numbers (the receive path's form). */
+  countFields(src: number, dst: number, protocol: number, srcPort: number, dstPort: number, frameLen: number, nowNs: number): FlowRecord {
+    const h = tupleHash(src, dst, protocol, srcPort, dstPort);
+    let rec = this.#find(h, src, dst, protocol, srcPort, dstPort);
+    if (rec === undefined) {
       rec = {
-        tuple: { ...tuple },
+        tuple: { src, dst, protocol, srcPort, dstPort },
         packets: 0,
         bytes: 0,
         payloadBytes: 0,
@@ -54,7 +66,11 @@ export class FlowSink {
         synNs: undefined,
         finNs: undefined,
       };
-      this.#flows.set(key, rec);
+      const there = this.#buckets.get(h);
+      if (there === undefined) this.#buckets.set(h, rec);
+      else if (Array.isArray(there)) there.push(rec);
+      else this.#buckets.set(h, [there, rec]);
+      this.#order.push(rec);
     }
     rec.packets++;
     rec.bytes += frameLen;
@@ -62,6 +78,14 @@ export class FlowSink {
     this.#packets++;
     this.#bytes += frameLen;
     return rec;
+  }
+
+  #find(h: number, src: number, dst: number, protocol: number, srcPort: number, dstPort: number): FlowRecord | undefined {
+    const there = this.#buckets.get(h);
+    if (there === undefined) return undefined;
+    if (!Array.isArray(there)) return sameTuple(there.tuple, src, dst, protocol, srcPort, dstPort) ? there : undefined;
+    for (const r of there) if (sameTuple(r.tuple, src, dst, protocol, srcPort, dstPort)) return r;
+    return undefined;
   }
 
   get packets(): number {
@@ -72,10 +96,11 @@ export class FlowSink {
   }
   /** Distinct flows seen. */
   get flowCount(): number {
-    return this.#flows.size;
+    return this.#order.length;
   }
   flow(tuple: FiveTuple): FlowRecord | undefined {
-    return this.#flows.get(flowKeyText(tuple));
+    const { src, dst, protocol, srcPort, dstPort } = tuple;
+    return this.#find(tupleHash(src, dst, protocol, srcPort, dstPort), src, dst, protocol, srcPort, dstPort);
   }
   /**
    * Receiver-side completion times of TCP flows that both opened and closed here: first
@@ -84,12 +109,25 @@ export class FlowSink {
    */
   completionTimes(): number[] {
     const out: number[] = [];
-    for (const r of this.#flows.values()) if (r.synNs !== undefined && r.finNs !== undefined) out.push(r.finNs - r.synNs);
+    for (const r of this.#order) if (r.synNs !== undefined && r.finNs !== undefined) out.push(r.finNs - r.synNs);
     return out;
   }
 
   /** Every flow, in order of first arrival. */
   flows(): FlowRecord[] {
-    return [...this.#flows.values()];
+    return [...this.#order];
   }
+}
+
+function sameTuple(t: FiveTuple, src: number, dst: number, protocol: number, srcPort: number, dstPort: number): boolean {
+  return t.src === src && t.dst === dst && t.srcPort === srcPort && t.dstPort === dstPort && t.protocol === protocol;
+}
+
+/** A 30-bit mix of the 5-tuple (non-negative and small, so V8 keeps it an unboxed integer). */
+function tupleHash(src: number, dst: number, protocol: number, srcPort: number, dstPort: number): number {
+  let h = Math.imul(src ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 15) ^ dst, 0xc2b2ae35);
+  h = Math.imul(h ^ (h >>> 13) ^ ((srcPort << 16) | dstPort), 0x27d4eb2f);
+  h = Math.imul(h ^ (h >>> 16) ^ protocol, 0x165667b1);
+  return (h ^ (h >>> 15)) & 0x3fffffff;
 }

@@ -62,11 +62,12 @@ export function startCbr(src: Host, opts: CbrOptions): CbrSource {
   const phase = opts.rng ? Math.floor(opts.rng.uniform() * intervalNs) : 0;
   const t0 = sim.now() + (opts.delayNs ?? 0) + phase;
   const end = opts.durationNs === undefined ? Infinity : t0 + opts.durationNs;
+  const datagram = src.udpSender(dst, { srcPort, dstPort, size });
   let sent = 0;
   let stopped = false;
   const tick = (): void => {
     if (stopped || sent >= limit || sim.now() >= end) return;
-    src.sendUdp(dst, { srcPort, dstPort, size });
+    datagram.send();
     sent++;
     // Schedule from the start time, not the last send, so rounding never accumulates.
     sim.scheduleAt(t0 + sent * intervalNs, tick);
