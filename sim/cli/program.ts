@@ -8,6 +8,7 @@ import { FlowSyntaxError } from '../flow/syntax-error.js';
 import { registerBench } from './bench-command.js';
 import type { Io } from './io.js';
 import { registerDemo } from './demo-command.js';
+import { registerOfctl } from './ofctl-command.js';
 import { registerOvsdbServer } from './ovsdb-server-command.js';
 import { registerReplay } from './replay-command.js';
 import { registerTrace } from './trace-command.js';
@@ -37,6 +38,7 @@ function buildProgram(io: Io, state: CommandState): Command {
   registerOvsdbServer(program, io, state);
   registerVsctl(program, io, state);
   registerVswitchd(program, io, state);
+  registerOfctl(program, io, state);
   return program;
 }
 
