@@ -9,6 +9,7 @@ import { RandomStreams } from '../../engine/random.js';
 import { Simulator } from '../../engine/simulator.js';
 import { MAX_TIME_NS } from '../../engine/time.js';
 import type { CacheStrategy } from '../datapath/datapath.js';
+import { socketConnector } from '../ofproto/connmgr.js';
 import { connectChannel } from '../ovsdb/client/connect.js';
 import { OvsdbIdl, type IdlRow } from '../ovsdb/client/idl.js';
 import type { Json } from '../ovsdb/jsonrpc.js';
@@ -19,6 +20,8 @@ import { Vswitchd } from './vswitchd.js';
 
 export interface DaemonOptions {
   readonly cache?: CacheStrategy;
+  /** Each bridge's OpenFlow management socket goes to RUNDIR/BRIDGE.mgmt. */
+  readonly rundir?: string;
   readonly seed?: number;
   /** Called with each status transaction's outcome, for logs and tests. */
   readonly onSync?: (info: { curCfg: number; ops: number }) => void;
@@ -39,7 +42,19 @@ export async function runVswitchd(remote: string, opts: DaemonOptions = {}): Pro
   const sim = new Simulator();
   const rt = new RealtimeSimulator(sim);
   const random = new RandomStreams(opts.seed ?? 1).stream('vswitchd:emc');
-  const vswitchd = new Vswitchd({ scheduler: sim, random: () => random.uniform(), cache: opts.cache ?? 'emc+megaflow' });
+  const inject = (fn: () => void): void => void rt.inject(fn, undefined);
+  const vswitchd = new Vswitchd({
+    scheduler: sim,
+    random: () => random.uniform(),
+    cache: opts.cache ?? 'emc+megaflow',
+    openflow: {
+      timers: sim,
+      inject,
+      ...(opts.rundir ? { rundir: opts.rundir } : {}),
+      connector: socketConnector(inject),
+      onListenError: (bridge, error) => process.stderr.write(`ovsim vswitchd: ${bridge}: ${error}\n`),
+    },
+  });
   const timers = {
     every(ms: number, fn: () => void): () => void {
       const t = setInterval(fn, ms);
@@ -73,7 +88,7 @@ export async function runVswitchd(remote: string, opts: DaemonOptions = {}): Pro
       syncing = false;
     }
   };
-  const stopWatching = idl.onChange(() => void rt.inject(() => void sync(), undefined));
+  const stopWatching = idl.onChange(() => inject(() => void sync()));
   // Until the end of time: an idle live run waits for injected events rather than returning.
   const running = rt.run({ until: MAX_TIME_NS });
   await sync();
@@ -82,6 +97,7 @@ export async function runVswitchd(remote: string, opts: DaemonOptions = {}): Pro
     idl,
     async close() {
       stopWatching();
+      await new Promise<void>((resolve) => inject(() => void vswitchd.close().then(resolve)));
       rt.stop();
       await running;
       idl.close();

@@ -16,6 +16,9 @@ import { OFPP } from '../flow/layout.js';
 import { formatMac } from '../flow/addr.js';
 import type { EventLog } from '../../engine/event-log.js';
 import { parseFlows } from '../openflow/flow-syntax.js';
+import { join } from 'node:path';
+import { Connmgr, type Connector } from '../ofproto/connmgr.js';
+import type { OfTimers } from '../ofproto/ofconn-channel.js';
 import type { Mirror } from '../ofproto/ofproto.js';
 import { Bridge } from './bridge.js';
 import type { BridgeConfig, InterfaceConfig, SwitchConfig } from './config.js';
@@ -31,6 +34,20 @@ export interface VswitchdOptions {
    * (a simulated host link, a pcap file, a NIC); undefined leaves the port unconnected.
    */
   readonly netdevFor?: (bridge: string, iface: InterfaceConfig) => Netdev | undefined;
+  /** OpenFlow for each bridge: connections to its controllers, and a management socket. */
+  readonly openflow?: OpenflowOptions;
+}
+
+export interface OpenflowOptions {
+  readonly timers: OfTimers;
+  /** Runs socket events in engine context (live mode: the real-time pacer's inject). */
+  readonly inject?: (fn: () => void) => void;
+  /** Each bridge listens on RUNDIR/BRIDGE.mgmt, as ovs-vswitchd does. */
+  readonly rundir?: string;
+  /** How controller targets are reached (default: real sockets). */
+  readonly connector?: Connector;
+  /** Reports a management socket that could not be opened. */
+  readonly onListenError?: (bridge: string, error: string) => void;
 }
 
 export interface InterfaceStatus {
@@ -64,6 +81,9 @@ interface RunningBridge {
   readonly ports: Map<string, RunningPort>;
   /** The mirror configuration last applied, to skip needless revalidation. */
   mirrorsKey: string;
+  readonly connmgr: Connmgr | undefined;
+  /** Controller targets connected to (or being). */
+  readonly controllers: Set<string>;
 }
 
 /** A stable MAC for an interface: locally administered, from its name. */
@@ -85,6 +105,16 @@ export class Vswitchd {
     return this.#bridges.get(name)?.bridge;
   }
 
+  /** The OpenFlow connection manager of a bridge (when OpenFlow is on). */
+  connmgr(name: string): Connmgr | undefined {
+    return this.#bridges.get(name)?.connmgr;
+  }
+
+  /** Closes every bridge's OpenFlow connections and listeners. */
+  async close(): Promise<void> {
+    await Promise.all([...this.#bridges.values()].map((rb) => rb.connmgr?.close()));
+  }
+
   get bridgeNames(): string[] {
     return [...this.#bridges.keys()];
   }
@@ -92,13 +122,18 @@ export class Vswitchd {
   /** Brings the switch in line with `cfg`; returns the status to write back. */
   apply(cfg: SwitchConfig): SwitchStatus {
     const wanted = new Map(cfg.bridges.map((b) => [b.name, b]));
-    for (const name of [...this.#bridges.keys()]) if (!wanted.has(name)) this.#bridges.delete(name);
+    for (const [name, rb] of [...this.#bridges]) {
+      if (wanted.has(name)) continue;
+      void rb.connmgr?.close();
+      this.#bridges.delete(name);
+    }
     const interfaces: InterfaceStatus[] = [];
     const bridges: SwitchStatus['bridges'][number][] = [];
     for (const b of cfg.bridges) {
       const running = this.#bridges.get(b.name) ?? this.#createBridge(b);
       this.#reconcilePorts(running, b, interfaces);
       this.#reconcileMirrors(running, b);
+      this.#reconcileControllers(running, b);
       bridges.push({ uuid: b.uuid, name: b.name, datapathId: datapathIdOf(b.name) });
     }
     return { curCfg: cfg.nextCfg, interfaces, bridges };
@@ -117,7 +152,21 @@ export class Vswitchd {
     // A new bridge that is not in secure fail mode forwards as a learning switch until
     // someone programs it: OVS gives it the flow "priority=0, actions=NORMAL".
     if (b.failMode !== 'secure') bridge.addFlows(parseFlows('priority=0,actions=NORMAL', { version: 'OpenFlow15' }));
-    const running: RunningBridge = { bridge, ports: new Map(), mirrorsKey: '[]' };
+    const of = this.#opts.openflow;
+    let connmgr: Connmgr | undefined;
+    if (of) {
+      connmgr = new Connmgr(bridge, {
+        timers: of.timers,
+        failMode: b.failMode ?? 'standalone',
+        ...(of.inject ? { inject: of.inject } : {}),
+        ...(of.connector ? { connector: of.connector } : {}),
+        ...(this.#opts.log ? { log: this.#opts.log } : {}),
+      });
+      if (of.rundir) {
+        connmgr.listen(`punix:${join(of.rundir, `${b.name}.mgmt`)}`).catch((e: unknown) => of.onListenError?.(b.name, e instanceof Error ? e.message : String(e)));
+      }
+    }
+    const running: RunningBridge = { bridge, ports: new Map(), mirrorsKey: '[]', connmgr, controllers: new Set() };
     this.#bridges.set(b.name, running);
     return running;
   }
@@ -151,6 +200,17 @@ export class Vswitchd {
       running.ports.set(iface.uuid, { ofp, iface });
       out.push(this.#status(iface, ofp, undefined));
     }
+  }
+
+  /** Connects to the controllers the Bridge row lists, and drops the ones it no longer does. */
+  #reconcileControllers(running: RunningBridge, b: BridgeConfig): void {
+    const cm = running.connmgr;
+    if (!cm) return;
+    const want = new Set(b.controllers.map((c) => c.target));
+    for (const t of running.controllers) if (!want.has(t)) cm.removeController(t);
+    for (const t of want) if (!running.controllers.has(t)) cm.addController(t);
+    running.controllers.clear();
+    for (const t of want) running.controllers.add(t);
   }
 
   /** Mirrors name ports by their Port rows; the switch needs their OpenFlow numbers. */
