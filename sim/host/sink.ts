@@ -123,8 +123,11 @@ function sameTuple(t: FiveTuple, src: number, dst: number, protocol: number, src
   return t.src === src && t.dst === dst && t.srcPort === srcPort && t.dstPort === dstPort && t.protocol === protocol;
 }
 
-/** A 30-bit mix of the 5-tuple (non-negative and small, so V8 keeps it an unboxed integer). */
-function tupleHash(src: number, dst: number, protocol: number, srcPort: number, dstPort: number): number {
+/**
+ * A 30-bit mix of the 5-tuple (non-negative and small, so V8 keeps it an unboxed
+ * integer). Exported for tests, which look for colliding tuples.
+ */
+export function tupleHash(src: number, dst: number, protocol: number, srcPort: number, dstPort: number): number {
   let h = Math.imul(src ^ 0x9e3779b9, 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 15) ^ dst, 0xc2b2ae35);
   h = Math.imul(h ^ (h >>> 13) ^ ((srcPort << 16) | dstPort), 0x27d4eb2f);
