@@ -100,7 +100,7 @@ function hexMac(v: bigint): string {
 }
 
 /** One port of a features or port-desc reply. */
-export function formatPhyPort(p: PortDesc): string {
+export function formatPhyPort(p: PortDesc, version: OfVersion): string {
   let name = '';
   for (const ch of p.name) {
     if (ch < ' ' || ch > '~') break;
@@ -108,7 +108,8 @@ export function formatPhyPort(p: PortDesc): string {
   }
   let s = ` ${formatPort(p.portNo)}(${name}): addr:${hexMac(p.hwAddr)}\n`;
   s += `     config:     ${bitNames(p.config, PORT_CONFIG)}\n`;
-  s += `     state:      ${portState(p.state)}\n`;
+  // OpenFlow 1.0 has no LIVE bit: only link-down and the STP state are read.
+  s += `     state:      ${portState(version === 'OpenFlow10' ? p.state & 0x301 : p.state)}\n`;
   if (p.curr) s += `     current:    ${bitNames(p.curr, PORT_FEATURES)}\n`;
   if (p.advertised) s += `     advertised: ${bitNames(p.advertised, PORT_FEATURES)}\n`;
   if (p.supported) s += `     supported:  ${bitNames(p.supported, PORT_FEATURES)}\n`;
@@ -367,7 +368,7 @@ export function formatMessage(msg: OfMessage, version: OfVersion, opts: PrintOpt
       if (version === 'OpenFlow10' && msg.actions) {
         s += `actions: ${OF10_ACTIONS.filter(([bit]) => msg.actions & (1 << bit)).map(([, n]) => n).join(' ')}\n`;
       }
-      for (const p of sortedPorts(msg.ports)) s += formatPhyPort(p);
+      for (const p of sortedPorts(msg.ports)) s += formatPhyPort(p, version);
       return s;
     }
     case 'get_config_reply':
@@ -386,11 +387,13 @@ export function formatMessage(msg: OfMessage, version: OfVersion, opts: PrintOpt
         case 'aggregate':
           return `${head} packet_count=${b.packetCount} byte_count=${b.byteCount} flow_count=${b.flowCount}\n`;
         case 'port_desc':
-          return `${head}\n${sortedPorts(b.ports).map((p) => formatPhyPort(p)).join('')}`;
+          return `${head}\n${sortedPorts(b.ports).map((p) => formatPhyPort(p, version)).join('')}`;
         case 'port_stats':
           return `${head} ${b.ports.length} ports\n${b.ports.map((p) => formatPortStats(p, version, opts)).join('')}`;
-        case 'table':
-          return `${head}${formatTableStats(b.tables, version)}`;
+        case 'table': {
+          const body = formatTableStats(b.tables, version);
+          return `${head}${body}${body.endsWith('\n') ? '' : '\n'}`;
+        }
         case 'desc':
           return `${head}\nManufacturer: ${b.mfr}\nHardware: ${b.hw}\nSoftware: ${b.sw}\nSerial Num: ${b.serial}\nDP Description: ${b.dp}\n`;
         default:
@@ -407,7 +410,7 @@ export function formatMessage(msg: OfMessage, version: OfVersion, opts: PrintOpt
       return `${headerLine(opts.bytes && opts.bytes[1] === 4 ? 'NXT_FLOW_REMOVED' : 'OFPT_FLOW_REMOVED', version, msg.xid)}${formatFlowRemoved(msg, version, opts)}`;
     case 'port_status': {
       const word = { add: 'ADD', delete: 'DEL', modify: 'MOD' }[msg.reason];
-      return `${headerLine('OFPT_PORT_STATUS', version, msg.xid)} ${word}:${formatPhyPort(msg.port)}`;
+      return `${headerLine('OFPT_PORT_STATUS', version, msg.xid)} ${word}:${formatPhyPort(msg.port, version)}`;
     }
     case 'barrier_reply':
       return `${headerLine('OFPT_BARRIER_REPLY', version, msg.xid)}\n`;
