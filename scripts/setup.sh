@@ -13,6 +13,8 @@ have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/usr/
 need=""
 have ovs-vswitchd || need="$need openvswitch-switch"
 have tshark || need="$need tshark"
+have osken-manager || need="$need python3-os-ken"
+have ovs-testcontroller || need="$need openvswitch-testcontroller"
 
 if [ -n "$need" ]; then
     if [ "$(id -u)" != 0 ]; then
