@@ -7,7 +7,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Child, requireProgram } from '../controller/real-ovs.js';
+import { Child, eventually, requireProgram } from '../controller/real-ovs.js';
 import { freePort, LEARNED_FLOWS, learningStory } from '../controller/learning-scenario.js';
 import { LiveOvsimSwitch, RealOvsSwitch, type SwitchUnderTest } from '../controller/switches.js';
 
@@ -39,6 +39,8 @@ for (const make of [RealOvsSwitch.start, LiveOvsimSwitch.start]) {
       sw = await make();
       await sw.setController(`tcp:127.0.0.1:${port}`);
       await osken!.waitFor(`osken-test: connected ${sw.dpid.toString(16).padStart(16, '0')}`);
+      // The app has sent its table-miss flow; wait until the switch holds it.
+      await eventually(() => sw!.dumpFlows(), (f) => f.length >= 1, 'the table-miss flow', 15_000);
       const flows = await learningStory(sw);
       expect(flows).toEqual(LEARNED_FLOWS);
       expect(osken!.output.match(/osken-test: packet-in/g)?.length).toBe(3);

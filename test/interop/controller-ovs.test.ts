@@ -2,13 +2,16 @@
  * ovsim's controllers driving a REAL Open vSwitch (Debian's 3.1, userspace, dummy
  * datapath, fail-mode secure): the learning switch installs the flows a learning switch
  * should, and packets reach the right ports; the hub floods; the firewall's flows are
- * accepted as written and its denied packets come up to be logged.
+ * accepted as written and its denied packets come up to be logged. Last, the learning
+ * switch drives an ovsim switch over TCP to the same flows.
  * Needs Open vSwitch (scripts/setup.sh).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Controller, Firewall, hub, LearningSwitch, type ControllerApp } from '../../sim/controller/index.js';
 import { icmpFrame } from '../../sim/host/frames.js';
 import { eventually, RealOvs } from '../controller/real-ovs.js';
+import { LEARNED_FLOWS, learningStory } from '../controller/learning-scenario.js';
+import { LiveOvsimSwitch } from '../controller/switches.js';
 
 const DPID = 0xfedcba9876543210n;
 
@@ -146,5 +149,24 @@ describe('ovsim firewall on real OVS', () => {
     // The allowed ping was flooded by NORMAL (h2 unknown to the bridge): p2 got it, p1 did not.
     await eventually(() => ovs.sent(2).length, (n) => n === before[1]! + 1, 'the allowed ping');
     expect(ovs.sent(1).length).toBe(before[0]);
+  });
+});
+
+describe('ovsim learning switch on an ovsim switch over TCP', () => {
+  it('ends with the same flows as on real OVS, every ping delivered', async () => {
+    const live = await LiveOvsimSwitch.start();
+    const c = new Controller([new LearningSwitch()], { onAppError: (e) => { throw e; } });
+    try {
+      const l = await c.listen('ptcp:0:127.0.0.1');
+      await live.setController(`tcp:127.0.0.1:${l.port}`);
+      const sw = await c.waitForSwitch(live.dpid);
+      expect(sw.version).toBe('OpenFlow13');
+      await sw.barrier(); // the table-miss flow is in
+      expect(await learningStory(live)).toEqual(LEARNED_FLOWS);
+      expect(sw.counters.packetIns).toBe(3);
+    } finally {
+      await c.close();
+      await live.stop();
+    }
   });
 });
