@@ -169,3 +169,70 @@ describe('mirrors', () => {
     expect(h3.stats.rxFrames - before).toBe(4);
   });
 });
+
+describe('a controller set at a virtual time', () => {
+  it('takes over a secure switch: nothing passes before, the learning switch connects hosts after', async () => {
+    const { Controller, learningSwitch } = await import('../../sim/controller/index.js');
+    const { simulatedChannelPair } = await import('../../sim/ovsdb/channel.js');
+    const { simulatorClock } = await import('../../sim/ovsdb/server/clock.js');
+    const sim = new Simulator();
+    const db = Database.inMemory(vswitchSchema());
+    const hosts = new Map(['h1', 'h2'].map((n) => [n, new Host(sim, n)]));
+    const links = new Map<string, Link>();
+    for (const [name, h] of hosts) {
+      const link = new Link(sim, { name: `${name}-s1`, latencyNs: 1_000 });
+      h.plug(link.a);
+      links.set(name, link);
+    }
+    // Controller targets "sim:NAME" reach in-engine controllers over a simulated channel (50 us each way).
+    const controllers = new Map([['c0', new Controller([learningSwitch()], { clock: simulatorClock(sim) })]]);
+    const vs: Vswitchd = new Vswitchd({
+      scheduler: sim,
+      random: () => 0.5,
+      cache: 'megaflow',
+      netdevFor: (bridge, iface) => {
+        const link = links.get(iface.options.get('link') ?? '')!;
+        link.b.connect({ receive: (f) => vs.bridge(bridge)!.receive([...vs.bridge(bridge)!.ofproto.ports.values()].find((p) => p.name === iface.name)!.odp, f) });
+        return { send: (f) => void link.b.send(f) };
+      },
+      openflow: {
+        timers: sim,
+        connector: (target, done) => {
+          const ctl = controllers.get(target.replace(/^sim:/, ''));
+          if (!ctl) return done(`${target}: no such controller`);
+          const [sw, c] = simulatedChannelPair(sim, { latencyNs: 50_000, name: target });
+          ctl.attach(c);
+          done(null, sw);
+        },
+      },
+    });
+    const port = (name: string) => [
+      { op: 'insert', table: 'Interface', row: { name, type: 'sim', options: ['map', [['link', name]]] }, 'uuid-name': `i${name}` },
+      { op: 'insert', table: 'Port', row: { name, interfaces: ['named-uuid', `i${name}`] }, 'uuid-name': `p${name}` },
+    ];
+    ok(db, [
+      ...port('h1'),
+      ...port('h2'),
+      { op: 'insert', table: 'Bridge', row: { name: 'br0', fail_mode: 'secure', ports: ['set', [['named-uuid', 'ph1'], ['named-uuid', 'ph2']]] }, 'uuid-name': 'b' },
+      { op: 'insert', table: 'Open_vSwitch', row: { bridges: ['named-uuid', 'b'], next_cfg: 1 } },
+    ]);
+    runOnDatabase(vs, db, { schedule: (d, fn) => sim.schedule(d, fn) });
+    const h1 = hosts.get('h1')!;
+    const h2 = hosts.get('h2')!;
+    const before = h1.ping(h2.ip, { count: 2, intervalNs: 1_000_000 });
+    sim.run({ until: 10_000_000 });
+    expect(before.received).toBe(0);
+    // ovs-vsctl set-controller br0 sim:c0, at 10 ms.
+    ok(db, [
+      { op: 'insert', table: 'Controller', row: { target: 'sim:c0' }, 'uuid-name': 'c' },
+      { op: 'update', table: 'Bridge', where: [['name', '==', 'br0']], row: { controller: ['named-uuid', 'c'] } },
+    ]);
+    sim.run({ until: 1_500_000_000 }); // past the hosts' ARP retry (1 s)
+    const after = h1.ping(h2.ip, { count: 3, intervalNs: 1_000_000 });
+    sim.run({ until: 1_600_000_000 });
+    expect(after.received).toBe(3);
+    const flows = [...vs.bridge('br0')!.ofproto.table(0).rules()].map((r) => r.priority).sort();
+    expect(flows).toContain(0); // the table-miss flow the learning switch installs
+    expect(flows.filter((p) => p === 1).length).toBeGreaterThanOrEqual(2); // learned flows, both ways
+  });
+});
