@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { Connmgr, type Connector } from '../ofproto/connmgr.js';
 import type { OfTimers } from '../ofproto/ofconn-channel.js';
 import type { Mirror } from '../ofproto/ofproto.js';
-import { Bridge } from './bridge.js';
+import { Bridge, LOCAL_ODP_PORT } from './bridge.js';
 import type { BridgeConfig, InterfaceConfig, SwitchConfig } from './config.js';
 
 export interface VswitchdOptions {
@@ -30,10 +30,11 @@ export interface VswitchdOptions {
   readonly datapath?: Omit<DatapathOptions, 'strategy' | 'scheduler' | 'random' | 'log' | 'name'>;
   readonly log?: EventLog;
   /**
-   * Where the frames of an interface go, for interface types the surroundings provide
-   * (a simulated host link, a pcap file, a NIC); undefined leaves the port unconnected.
+   * Connects an interface of a type the surroundings provide (a simulated host link, a
+   * pcap file, a NIC): returns where the port's frames go, and hands frames arriving from
+   * outside to `deliver`. Undefined leaves the port unconnected.
    */
-  readonly netdevFor?: (bridge: string, iface: InterfaceConfig) => Netdev | undefined;
+  readonly netdevFor?: (bridge: string, iface: InterfaceConfig, deliver: (frame: Uint8Array) => void) => Netdev | undefined;
   /** OpenFlow for each bridge: connections to its controllers, and a management socket. */
   readonly openflow?: OpenflowOptions;
 }
@@ -195,7 +196,9 @@ export class Vswitchd {
       }
       const ofp = iface.name === b.name ? OFPP.LOCAL : allocOfport(iface.ofportRequest, used);
       used.add(ofp);
-      const netdev = iface.type === 'patch' ? this.#patchNetdev(iface) : this.#opts.netdevFor?.(b.name, iface);
+      const odp = ofp === OFPP.LOCAL ? LOCAL_ODP_PORT : ofp;
+      const bridge = running.bridge;
+      const netdev = iface.type === 'patch' ? this.#patchNetdev(iface) : this.#opts.netdevFor?.(b.name, iface, (f) => bridge.receive(odp, f));
       running.bridge.addPort(ofp, iface.name, netdev);
       running.ports.set(iface.uuid, { ofp, iface });
       out.push(this.#status(iface, ofp, undefined));
@@ -248,7 +251,7 @@ export class Vswitchd {
         for (const rb of this.#bridges.values()) {
           for (const p of rb.ports.values()) {
             if (p.iface.name === peer && p.iface.type === 'patch' && p.iface.options.get('peer') === iface.name) {
-              rb.bridge.receive(p.ofp === OFPP.LOCAL ? 100 : p.ofp, frame);
+              rb.bridge.receive(p.ofp === OFPP.LOCAL ? LOCAL_ODP_PORT : p.ofp, frame);
               return;
             }
           }
