@@ -41,7 +41,7 @@ export function runScenario(simulatedNs: number): ScenarioFigures & { wallNs: nu
     const link = new Link(sim, { name: `s1-eth${p}:h${p}-eth0`, latencyNs: 2_000, bandwidthBps: 10e9 });
     host.plug(link.a);
     link.b.connect({ receive: (f) => dp.receive(p, f) });
-    dp.addPort(p, { send: (f) => void link.b.send(f) });
+    dp.addPort(p, link.b);
     hosts.push(host);
   }
   hosts.forEach((h, i) => {

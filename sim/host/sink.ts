@@ -43,6 +43,8 @@ export class FlowSink {
   readonly #buckets = new Map<number, FlowRecord | FlowRecord[]>();
   /** In order of first arrival. */
   readonly #order: FlowRecord[] = [];
+  /** The flow counted last: packets mostly come in trains of one flow. */
+  #last: FlowRecord | undefined;
   #packets = 0;
   #bytes = 0;
 
@@ -53,8 +55,10 @@ export class FlowSink {
 
   /** `count` with the 5-tuple as separate numbers (the receive path's form). */
   countFields(src: number, dst: number, protocol: number, srcPort: number, dstPort: number, frameLen: number, nowNs: number): FlowRecord {
-    const h = tupleHash(src, dst, protocol, srcPort, dstPort);
-    let rec = this.#find(h, src, dst, protocol, srcPort, dstPort);
+    let rec = this.#last;
+    if (rec === undefined || !sameTuple(rec.tuple, src, dst, protocol, srcPort, dstPort)) {
+      rec = this.#find(tupleHash(src, dst, protocol, srcPort, dstPort), src, dst, protocol, srcPort, dstPort);
+    }
     if (rec === undefined) {
       rec = {
         tuple: { src, dst, protocol, srcPort, dstPort },
@@ -66,12 +70,14 @@ export class FlowSink {
         synNs: undefined,
         finNs: undefined,
       };
+      const h = tupleHash(src, dst, protocol, srcPort, dstPort);
       const there = this.#buckets.get(h);
       if (there === undefined) this.#buckets.set(h, rec);
       else if (Array.isArray(there)) there.push(rec);
       else this.#buckets.set(h, [there, rec]);
       this.#order.push(rec);
     }
+    this.#last = rec;
     rec.packets++;
     rec.bytes += frameLen;
     rec.lastNs = nowNs;
