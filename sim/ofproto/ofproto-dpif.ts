@@ -21,12 +21,11 @@ import type { OdpAction } from '../datapath/odp-actions.js';
 import { extractFlow } from '../flow/extract.js';
 import type { FlowKey } from '../flow/key.js';
 import { copyKey } from '../flow/key-slab.js';
-import { FLOW_WORDS, OFPP, W } from '../flow/layout.js';
+import { FLOW_WORDS, W } from '../flow/layout.js';
 import type { Ofpact } from '../openflow/ofpact.js';
-import { Classifier } from './classifier.js';
 import type { Ofproto } from './ofproto.js';
 import type { FlowEntry } from './rule.js';
-import { xlate, type TraceNode, type XlateResult } from './xlate.js';
+import { xlate, xlateActions, type XlateResult } from './xlate.js';
 
 /** What a packet-in needs that the packet itself does not say. */
 export interface PacketInMeta {
@@ -37,8 +36,6 @@ export interface PacketInMeta {
   /** The flow at the end of translation (metadata, registers, tunnel fields). */
   readonly flow: FlowKey;
 }
-
-const MATCH_ALL_MASK = new Uint32Array(FLOW_WORDS);
 
 export class OfprotoDpif {
   readonly #odpToOfp = new Map<number, number>();
@@ -85,20 +82,18 @@ export class OfprotoDpif {
     key[W.IN_PORT] = ofp;
     const real = frame !== null;
     const now = this.clock.now();
-    const r = xlate(this.ofproto, key, { allowSideEffects: real, nowNs: now, trace: real });
-    if (real) this.#account(r, ofp, frame.length, now, null);
+    const r = xlate(this.ofproto, key, { allowSideEffects: real, nowNs: now });
+    if (real) this.#account(r, ofp, frame.length, now);
     if (r.macLearningChanged) this.revalidate();
     return { actions: r.actions, mask: r.mask };
   }
 
   /** Credits the rules a real packet went through and keeps what its packet-ins need. */
-  #account(r: XlateResult, inPort: number, bytes: number, now: number, skip: FlowEntry | null): void {
-    const rules: FlowEntry[] = [];
-    const tables: number[] = [];
-    walkTrace(r.trace, 0, rules, tables);
-    const used = skip === null ? rules : rules.filter((e) => e !== skip);
+  #account(r: XlateResult, inPort: number, bytes: number, now: number): void {
+    const used = r.rules;
     for (const e of used) this.ofproto.ruleStats.credit(e, 1, bytes, now);
     if (used.length > 0) this.#rulesOf.set(r.actions, used);
+    const tables = r.controllerTables;
     let n = 0;
     for (const a of r.actions) {
       if (a.type !== 'userspace') continue;
@@ -150,75 +145,11 @@ export class OfprotoDpif {
   executePacket(frame: Uint8Array, opts: { readonly inPort: number; readonly actions: readonly Ofpact[] }): XlateResult {
     const key = new Uint32Array(FLOW_WORDS);
     extractFlow(frame, opts.inPort, key);
-    const scratch: FlowEntry = {
-      table: 0,
-      priority: 1,
-      cookie: 0n,
-      idleTimeout: 0,
-      hardTimeout: 0,
-      importance: 0,
-      flags: [],
-      match: { key: new Uint32Array(FLOW_WORDS), mask: MATCH_ALL_MASK },
-      actions: opts.actions,
-    };
     const now = this.clock.now();
-    const r = xlate(withFirstTable(this.ofproto, scratch), key, { allowSideEffects: true, nowNs: now, trace: true });
-    this.#account(r, opts.inPort, frame.length, now, scratch);
+    const r = xlateActions(this.ofproto, key, opts.actions, { allowSideEffects: true, nowNs: now });
+    this.#account(r, opts.inPort, frame.length, now);
     if (r.macLearningChanged) this.revalidate();
     this.datapath.execute(frame.slice(), r.actions);
     return r;
-  }
-}
-
-/**
- * A view of `ofproto` whose first table lookup finds only `entry` (catch-all): how a
- * packet-out's action list runs through translation, which starts with a lookup. Every
- * later lookup (output:TABLE, resubmit, goto_table) sees the real tables.
- */
-function withFirstTable(ofproto: Ofproto, entry: FlowEntry): Ofproto {
-  const first = new Classifier<FlowEntry>();
-  first.insert(entry.match, entry.priority, entry);
-  let used = false;
-  return new Proxy(ofproto, {
-    get(target, prop) {
-      if (prop === 'table') {
-        return (id: number) => {
-          if (!used && id === 0) {
-            used = true;
-            return first;
-          }
-          return target.table(id);
-        };
-      }
-      const v: unknown = Reflect.get(target, prop, target);
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-    },
-  });
-}
-
-/**
- * Collects, depth first, the rules a translation went through and, for each action that
- * sends to the controller, the table it ran in (in the order xlate emitted them).
- */
-function walkTrace(nodes: readonly TraceNode[], tableId: number, rules: FlowEntry[], tables: number[]): void {
-  for (const n of nodes) {
-    switch (n.type) {
-      case 'table':
-        if (n.rule) rules.push(n.rule);
-        walkTrace(n.subs, n.tableId, rules, tables);
-        break;
-      case 'action_set':
-        walkTrace(n.subs, tableId, rules, tables);
-        break;
-      case 'action': {
-        const a = n.action;
-        if (a === null) break;
-        // (A dec_ttl that expires sends too; its table falls back to the last one seen.)
-        if (a.type === 'controller' || (a.type === 'output' && a.port === OFPP.CONTROLLER)) tables.push(tableId);
-        break;
-      }
-      default:
-        break;
-    }
   }
 }

@@ -52,6 +52,10 @@ export interface XlateResult {
   readonly error: string | null;
   /** NORMAL learned something new: flows translated before may now be stale. */
   readonly macLearningChanged: boolean;
+  /** The rules the packet matched, in the order translation met them (for rule statistics). */
+  readonly rules: readonly FlowEntry[];
+  /** For each userspace (controller) action emitted, in order: the table whose rule sent it. */
+  readonly controllerTables: readonly number[];
 }
 
 const CONTROLLER_REASONS: Record<ControllerReason, number> = {
@@ -91,6 +95,8 @@ class Ctx {
   macChanged = false;
   /** Bit i set: mirror i already has its copy of this packet. */
   mirrored = 0;
+  readonly rules: FlowEntry[] = [];
+  readonly controllerTables: number[] = [];
 
   constructor(
     readonly ofproto: Ofproto,
@@ -115,15 +121,11 @@ class Ctx {
 /** Translates `flow` through `ofproto`'s tables, starting at table 0. */
 export function xlate(ofproto: Ofproto, flow: FlowKey, opts: XlateOptions = {}): XlateResult {
   const ctx = new Ctx(ofproto, flow, opts);
-  // Fields always examined.
-  ctx.mask(W.IN_PORT);
-  ctx.mask(W.DL_TYPE);
-  ctx.mask(W.RECIRC_ID);
-  if (isIpAny(ctx.flow)) ctx.mask(W.NW_FRAG, FRAG_MASK);
+  alwaysExamined(ctx);
 
   if (!mirrorIngress(ctx)) {
     finishWildcards(ctx, flow);
-    return { actions: [], finalFlow: ctx.flow, mask: ctx.wc, trace: ctx.root, error: null, macLearningChanged: false };
+    return result(ctx);
   }
   const rule = lookupFromTable(ctx, 0, ctx.flow[W.IN_PORT]!, true);
   ctx.rule = rule.entry;
@@ -135,7 +137,44 @@ export function xlate(ofproto: Ofproto, flow: FlowKey, opts: XlateOptions = {}):
   if (!ctx.error) executeActionSet(ctx);
   finishWildcards(ctx, flow);
   if (ctx.error) ctx.out.length = 0;
-  return { actions: ctx.out, finalFlow: ctx.flow, mask: ctx.wc, trace: ctx.root, error: ctx.error, macLearningChanged: ctx.macChanged };
+  return result(ctx);
+}
+
+function result(ctx: Ctx): XlateResult {
+  return {
+    actions: ctx.out,
+    finalFlow: ctx.flow,
+    mask: ctx.wc,
+    trace: ctx.root,
+    error: ctx.error,
+    macLearningChanged: ctx.macChanged,
+    rules: ctx.rules,
+    controllerTables: ctx.controllerTables,
+  };
+}
+
+/**
+ * Runs an action list on `flow` as if a rule in table 0 held it: what a PACKET_OUT asks.
+ * Output to TABLE, resubmit and goto_table go on through the real tables.
+ */
+export function xlateActions(ofproto: Ofproto, flow: FlowKey, actions: readonly Ofpact[], opts: XlateOptions = {}): XlateResult {
+  const ctx = new Ctx(ofproto, flow, opts);
+  alwaysExamined(ctx);
+  if (mirrorIngress(ctx)) {
+    doActions(ctx, actions);
+    if (!ctx.error) executeActionSet(ctx);
+  }
+  finishWildcards(ctx, flow);
+  if (ctx.error) ctx.out.length = 0;
+  return result(ctx);
+}
+
+/** Fields every megaflow matches, whatever the tables say. */
+function alwaysExamined(ctx: Ctx): void {
+  ctx.mask(W.IN_PORT);
+  ctx.mask(W.DL_TYPE);
+  ctx.mask(W.RECIRC_ID);
+  if (isIpAny(ctx.flow)) ctx.mask(W.NW_FRAG, FRAG_MASK);
 }
 
 /** OVS's xlate_wc_finish: keep only what a datapath flow can match. */
@@ -200,6 +239,7 @@ function lookupFromTable(ctx: Ctx, tableId: number, inPort: number, _honorMiss: 
   flow[W.TP_SRC] = oldSrc;
   flow[W.TP_DST] = oldDst;
   flow[W.IN_PORT] = oldIn;
+  if (entry) ctx.rules.push(entry);
   return { entry, tableId };
 }
 
@@ -587,6 +627,7 @@ function mirrorTo(ctx: Ctx, i: number, outPort: number): void {
 
 function controllerAction(ctx: Ctx, maxLen: number, reason: number, controllerId: number): void {
   commitOdpActions(ctx.flow, ctx.base, ctx.wc, ctx.out);
+  ctx.controllerTables.push(ctx.tableId);
   if (reason === CONTROLLER_REASONS.action && ctx.rule && isTableMissRule(ctx.rule)) reason = REASON_EXPLICIT_MISS;
   ctx.out.push({
     type: 'userspace',
