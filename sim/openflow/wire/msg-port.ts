@@ -142,6 +142,8 @@ export function pullPortStats(r: Reader, v: OfVersion): PortStats {
     const plen = props.u16();
     if (plen < 4) throw new WireError('OFPBRC_BAD_LEN', `port stats property of length ${plen}`);
     const body = props.sub(plen - 4, 'port stats property');
+    // Properties are padded to 8 bytes (OVS's custom-statistics property needs it).
+    props.skip(Math.min(props.remaining, ((plen + 7) & ~7) - plen));
     if (type === 0) {
       body.skip(4);
       e = [body.u64(), body.u64(), body.u64(), body.u64()];
