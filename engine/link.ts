@@ -13,12 +13,15 @@
  * The transmitter is not simulated step by step: with a constant rate and a FIFO queue,
  * a frame accepted at `now` starts serializing at max(now, end of the previous frame),
  * so its whole future is known when it is sent, and one event per frame (its arrival)
- * is enough. The frames an end holds sit on one ring in send order, each with its start
+ * is enough. Arrivals come in send order, so each direction keeps one arrival pending,
+ * for its oldest frame, and each arrival schedules the next: the event queue holds fewer
+ * entries, due sooner (cheaper for it), and dropping queued frames has no event to
+ * cancel. The frames an end holds sit on one ring in send order, each with its start
  * and end of serialization; those whose start is still ahead are the queue, and are
  * counted as sent (`txFrames`) once their start has passed (`stats` brings the counters
- * up to date whenever it is read). The loss draw is made at arrival, which keeps the
- * order of draws on the link's stream that a draw at the end of serialization gives
- * (the latency is the same both ways).
+ * up to date whenever it is read). Loss draws are made lazily but in order of end of
+ * serialization over both directions, so they come out as a draw at the end of each
+ * frame would (the stream must be the link's own).
  *
  * Only what an observer could tell apart costs more: while the link has taps or an
  * enabled event log, a frame that has to wait gets an event at its start (the `tx` tap
@@ -226,7 +229,6 @@ export class LinkEnd {
   /** 1 when the frame's loss draw said lost. */
   #lost = new Uint8Array(INITIAL_CAPACITY);
   /** Each frame's pending events (0: none), cancelled if the queue is dropped. */
-  #onArrive = new Float64Array(INITIAL_CAPACITY);
   #onStart = new Float64Array(INITIAL_CAPACITY);
   #onFate = new Float64Array(INITIAL_CAPACITY);
   /** Oldest frame held; first frame not yet counted as started; one past the newest. */
@@ -235,6 +237,8 @@ export class LinkEnd {
   #tail = 0;
   /** First frame whose loss draw has not been made (lossy links only). */
   #drawn = 0;
+  /** An arrival event is pending, for the oldest frame held. */
+  #arrivalDue = false;
   /** When the transmitter finishes the last frame accepted. */
   #busyUntil = 0;
   /**
@@ -305,8 +309,11 @@ export class LinkEnd {
     // Scheduled in the order they are due, so that ties keep that order.
     this.#onStart[i] = observed && waits ? s.sim.schedule(start - now, LinkEnd.#startedSerializing, this) : 0;
     this.#onFate[i] = observed && ser > 0 && s.loss > 0 ? s.sim.schedule(end - now, LinkEnd.#serialized, this) : 0;
-    this.#onArrive[i] = s.sim.schedule(end + s.latency - now, LinkEnd.#arrived, this);
     this.#tail++;
+    if (!this.#arrivalDue) {
+      this.#arrivalDue = true;
+      s.sim.schedule(end + s.latency - now, LinkEnd.#arrived, this);
+    }
     if (!waits) this.#started = this.#tail;
     // Nothing to serialize: the draw is due now, as the taps will want to see it.
     if (observed && ser === 0 && s.loss > 0) LinkEnd.#drawLoss(s.link, now);
@@ -357,6 +364,8 @@ export class LinkEnd {
     const frame = this.#frames[i]!;
     this.#frames[i] = undefined;
     this.#head++;
+    if (this.#head < this.#tail) s.sim.scheduleAt(this.#end[this.#head & this.#mask]! + s.latency, LinkEnd.#arrived, this);
+    else this.#arrivalDue = false;
     if (this.#lost[i] === 1) return; // counted when drawn
     if (!s.link.up) {
       this.#drop(frame, 'down', now);
@@ -445,7 +454,7 @@ export class LinkEnd {
     for (let q = end.#started; q < end.#tail; q++) {
       const i = q & end.#mask;
       const frame = end.#frames[i]!;
-      for (const h of [end.#onArrive[i]!, end.#onStart[i]!, end.#onFate[i]!]) if (h !== 0) s.sim.cancel(h as EventHandle);
+      for (const h of [end.#onStart[i]!, end.#onFate[i]!]) if (h !== 0) s.sim.cancel(h as EventHandle);
       end.#frames[i] = undefined;
       st.queuedFrames--;
       st.queuedBytes -= frame.length;
@@ -464,7 +473,6 @@ export class LinkEnd {
     const start = new Float64Array(cap);
     const end = new Float64Array(cap);
     const lost = new Uint8Array(cap);
-    const onArrive = new Float64Array(cap);
     const onStart = new Float64Array(cap);
     const onFate = new Float64Array(cap);
     for (let q = this.#head; q < this.#tail; q++) {
@@ -474,7 +482,6 @@ export class LinkEnd {
       start[j] = this.#start[i]!;
       end[j] = this.#end[i]!;
       lost[j] = this.#lost[i]!;
-      onArrive[j] = this.#onArrive[i]!;
       onStart[j] = this.#onStart[i]!;
       onFate[j] = this.#onFate[i]!;
     }
@@ -483,7 +490,6 @@ export class LinkEnd {
     this.#start = start;
     this.#end = end;
     this.#lost = lost;
-    this.#onArrive = onArrive;
     this.#onStart = onStart;
     this.#onFate = onFate;
   }
