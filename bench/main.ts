@@ -18,6 +18,7 @@ import { classifierSection } from './classifier.js';
 import { engineSection } from './engine.js';
 import { fastpathSection } from './fastpath.js';
 import { formatTable, type BenchOptions, type Json, type SectionReport } from './measure.js';
+import { openflowSection } from './openflow.js';
 import { ovsdbSection } from './ovsdb.js';
 import { slowpathSection } from './slowpath.js';
 import { traceSection, xlateSection } from './xlate.js';
@@ -33,6 +34,7 @@ const SECTIONS: Readonly<Record<string, (opts: BenchOptions) => SectionReport>> 
   scenario: scenarioSection,
   cache: cacheSection,
   ovsdb: ovsdbSection,
+  openflow: openflowSection,
 };
 
 /** The flag by which main runs one section in a child process and prints its report as JSON. */
