@@ -124,6 +124,7 @@ export class RealtimeSimulator {
 
 function defaultSleep(ns: number): Promise<void> {
   // Timers are only good to about a millisecond; below that, yield one loop turn and recheck.
-  if (ns >= 2e6) return new Promise((resolve) => setTimeout(resolve, Math.floor(ns / 1e6) - 1));
+  // An idle live run waits "forever": cap the timer (Node's limit is 2^31 - 1 ms) and loop.
+  if (ns >= 2e6) return new Promise((resolve) => setTimeout(resolve, Math.min(Math.floor(ns / 1e6) - 1, 1000)));
   return new Promise((resolve) => setImmediate(resolve));
 }

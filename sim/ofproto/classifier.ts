@@ -94,6 +94,8 @@ class Subtable<T> {
   readonly portsTrie = new PrefixTrie();
   maxPriority = -Infinity;
   nRules = 0;
+  /** Rules per priority, so removing the top one finds the next without a scan. */
+  readonly priorities = new Map<number, number>();
   constructor(mask: Uint32Array, tries: readonly TrieCtx[]) {
     this.mask = Uint32Array.from(mask);
     const words: number[] = [];
@@ -256,6 +258,7 @@ export class Classifier<T> {
     if (st.portsMaskLen) st.portsTrie.insert(portsWord(key), 0, st.portsMaskLen);
     st.nRules++;
     this.#nRules++;
+    st.priorities.set(priority, (st.priorities.get(priority) ?? 0) + 1);
     if (priority > st.maxPriority) {
       st.maxPriority = priority;
       this.#sortSubtables();
@@ -287,6 +290,9 @@ export class Classifier<T> {
     r.subtable = null;
     st.nRules--;
     this.#nRules--;
+    const left = st.priorities.get(r.priority)! - 1;
+    if (left === 0) st.priorities.delete(r.priority);
+    else st.priorities.set(r.priority, left);
     if (st.nRules === 0) {
       // As OVS's priority vector does: the last entry fills the hole, then a stable sort.
       const at = this.#subtables.indexOf(st);
@@ -296,9 +302,9 @@ export class Classifier<T> {
       this.#byMask.delete(Array.prototype.join.call(st.mask, ','));
       return;
     }
-    if (r.priority === st.maxPriority) {
+    if (r.priority === st.maxPriority && left === 0) {
       let max = -Infinity;
-      for (const b of st.buckets.values()) for (const x of b) if (x.priority > max) max = x.priority;
+      for (const p of st.priorities.keys()) if (p > max) max = p;
       st.maxPriority = max;
       this.#sortSubtables();
     }
