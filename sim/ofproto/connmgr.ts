@@ -35,7 +35,7 @@ import type { FlowMod, MessageOf, OfMessage, PortDesc } from '../openflow/wire/m
 import { socketChannel, type Channel } from '../ovsdb/channel.js';
 import { applyFlowMod, type FlowModResult } from './flow-mod.js';
 import { Ofconn, type OfconnKind } from './ofconn.js';
-import type { OfDirection, OfTimers } from './ofconn-channel.js';
+import type { OfDirection, OfTimers } from '../openflow/channel.js';
 import { portDesc, type PortCountersView } from './ofconn-stats.js';
 import type { OfPort, Ofproto, PortChange, RuleRemovalReason } from './ofproto.js';
 import type { OfprotoDpif } from './ofproto-dpif.js';

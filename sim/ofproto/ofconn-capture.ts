@@ -7,7 +7,7 @@
  */
 import { finish, internetChecksum, ipv4PseudoSum, sumBytes } from '../packet/checksum.js';
 import type { OfWireTap } from './connmgr.js';
-import type { OfDirection } from './ofconn-channel.js';
+import type { OfDirection } from '../openflow/channel.js';
 
 export interface FrameSink {
   write(timestampNs: bigint, frame: Uint8Array): unknown;

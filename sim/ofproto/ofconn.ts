@@ -16,7 +16,7 @@ import type { OfVersion } from '../openflow/version.js';
 import { OFPP } from '../flow/layout.js';
 import type { Channel } from '../ovsdb/channel.js';
 import type { Connmgr } from './connmgr.js';
-import { OfChannel, type OfDirection } from './ofconn-channel.js';
+import { OfChannel, type OfDirection } from '../openflow/channel.js';
 import { ACTIONS_10, aggregateStats, CAPABILITIES_10, CAPABILITIES_11, flowStats, portSelected, portStats, sortedPorts, switchDesc, tableFeatures, tableStats } from './ofconn-stats.js';
 import { OF_N_TABLES } from './flow-mod.js';
 

@@ -18,7 +18,7 @@ import type { EventLog } from '../../engine/event-log.js';
 import { parseFlows } from '../openflow/flow-syntax.js';
 import { join } from 'node:path';
 import { Connmgr, type Connector } from '../ofproto/connmgr.js';
-import type { OfTimers } from '../ofproto/ofconn-channel.js';
+import type { OfTimers } from '../openflow/channel.js';
 import type { Mirror } from '../ofproto/ofproto.js';
 import { Bridge, LOCAL_ODP_PORT } from './bridge.js';
 import type { BridgeConfig, InterfaceConfig, SwitchConfig } from './config.js';

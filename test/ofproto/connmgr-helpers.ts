@@ -10,7 +10,7 @@ import { flowModFromEntry } from '../../sim/openflow/wire/msg-flow.js';
 import type { FlowMod, OfMessage } from '../../sim/openflow/wire/messages.js';
 import { simulatedChannelPair, type Channel } from '../../sim/ovsdb/channel.js';
 import { Connmgr, type ConnmgrOptions } from '../../sim/ofproto/connmgr.js';
-import { OfChannel } from '../../sim/ofproto/ofconn-channel.js';
+import { OfChannel } from '../../sim/openflow/channel.js';
 import { Bridge } from '../../sim/vswitchd/bridge.js';
 
 export const MS = 1_000_000;

@@ -9,13 +9,13 @@
  * Time comes from the timers handed in (the engine's, or a wall clock in live mode).
  */
 import type { Channel } from '../ovsdb/channel.js';
-import type { OfVersion } from '../openflow/version.js';
-import { wireVersion } from '../openflow/version.js';
-import { decode, encode, encodeMultipartReply, errorMessage, OfDecodeError, type EncodeOptions } from '../openflow/wire/codec.js';
-import { WireError, type OfpErrorName } from '../openflow/wire/errors.js';
-import { FrameDecoder, XidAllocator } from '../openflow/wire/header.js';
-import { negotiateVersion, SUPPORTED_VERSIONS } from '../openflow/wire/hello.js';
-import type { MessageOf, OfMessage } from '../openflow/wire/messages.js';
+import type { OfVersion } from './version.js';
+import { wireVersion } from './version.js';
+import { decode, encode, encodeMultipartReply, errorMessage, OfDecodeError, type EncodeOptions } from './wire/codec.js';
+import { WireError, type OfpErrorName } from './wire/errors.js';
+import { FrameDecoder, XidAllocator } from './wire/header.js';
+import { negotiateVersion, SUPPORTED_VERSIONS } from './wire/hello.js';
+import type { MessageOf, OfMessage } from './wire/messages.js';
 
 /** What a connection needs of the engine. */
 export interface OfTimers {
