@@ -12,8 +12,9 @@
  * must turn into a flow-mod in virtual time. The promise-returning helpers (`barrier`,
  * `dumpFlows`) are for code that awaits, such as tests and scripts.
  *
- * Keepalive follows OVS's rconn: with a probe interval set, an idle connection gets an
- * ECHO_REQUEST, and one still silent a further interval later is dropped.
+ * HELLO, framing, echo replies, errors for undecodable messages and the keepalive (OVS's
+ * rconn: an idle connection gets an ECHO_REQUEST, one still silent a further interval
+ * later is dropped) are the shared OfChannel's; this class is the controller's protocol.
  */
 import { OFPP } from '../flow/layout.js';
 import { catchAllMatch } from '../flow/match.js';
@@ -21,10 +22,10 @@ import { parseMatch } from '../flow/match-syntax.js';
 import { parseActions } from '../openflow/actions-syntax.js';
 import { parseFlow } from '../openflow/flow-syntax.js';
 import type { Ofpact } from '../openflow/ofpact.js';
-import { wireVersion, type OfVersion } from '../openflow/version.js';
+import { OfChannel } from '../openflow/channel.js';
+import type { OfVersion } from '../openflow/version.js';
 import {
-  decode, encode, errorMessage, flowModFromEntry, FrameDecoder, MULTIPART_MORE, negotiateVersion, NO_BUFFER, OfDecodeError,
-  OFPG_ANY, WireError, XidAllocator,
+  flowModFromEntry, MULTIPART_MORE, NO_BUFFER, OFPG_ANY,
   type FlowModCommand, type FlowStatsEntry, type MessageOf, type MultipartReplyBody, type MultipartRequestBody, type OfMessage,
   type PortDesc,
 } from '../openflow/wire/index.js';
@@ -103,8 +104,7 @@ export class SwitchConnection {
   readonly counters: ConnectionCounters = { packetIns: 0, flowMods: 0, packetOuts: 0, errors: 0 };
   readonly #opts: ConnectionOptions;
   readonly #hooks: ConnectionHooks;
-  readonly #frames = new FrameDecoder();
-  readonly #xids = new XidAllocator();
+  #of: OfChannel | undefined;
   readonly #pending = new Map<number, Pending>();
   readonly #ports = new Map<number, PortDesc>();
   /** Asynchronous messages that came during the handshake. */
@@ -114,10 +114,6 @@ export class SwitchConnection {
   #dpid = 0n;
   #nTables = 0;
   #nBuffers = 0;
-  #of10TableId = false;
-  #lastRxMs = 0;
-  #echoOut = false;
-  #cancelProbe: (() => void) | undefined;
 
   constructor(channel: Channel, opts: ConnectionOptions, hooks: ConnectionHooks) {
     this.channel = channel;
@@ -127,11 +123,19 @@ export class SwitchConnection {
 
   /** Sends HELLO and starts reading. */
   start(): void {
-    this.#lastRxMs = this.#opts.clock.nowMs();
-    this.channel.start({ data: (chunk) => this.#data(chunk), closed: (reason) => this.#closed(reason) });
-    const newest = this.#opts.versions.reduce((a, b) => (wireVersion(b) > wireVersion(a) ? b : a));
-    this.#write(encode({ type: 'hello', xid: this.#xids.next(), versions: this.#opts.versions }, newest));
-    this.#armProbe();
+    const clock = this.#opts.clock;
+    this.#of = new OfChannel(this.channel, {
+      timers: { now: () => clock.nowMs() * 1e6, schedule: (delayNs, fn) => clock.setTimer(delayNs / 1e6, fn) },
+      versions: this.#opts.versions,
+      probeIntervalMs: this.#opts.probeIntervalMs,
+      onReady: (v) => this.#ready(v),
+      onMessage: (msg) => this.#message(msg),
+      onClose: (reason) => this.#closed(reason),
+      onRefused: (name, detail) => {
+        this.counters.errors++;
+        this.#log(`refused a message (${name}): ${detail}`);
+      },
+    });
   }
 
   /** The negotiated version; throws before HELLO has been answered. */
@@ -174,22 +178,29 @@ export class SwitchConnection {
 
   /** A fresh transaction id. */
   nextXid(): number {
-    return this.#xids.next();
+    return this.#channel().xids.next();
+  }
+
+  #channel(): OfChannel {
+    if (this.#of === undefined) throw new Error(`${this.channel.name}: connection not started`);
+    return this.#of;
   }
 
   /** Sends any message in the connection's version. */
   send(msg: OfMessage): void {
+    const of = this.#channel();
     if (msg.type === 'flow_mod') {
       this.counters.flowMods++;
-      if (this.version === 'OpenFlow10' && msg.table !== 0 && msg.table !== OFPTT_ALL && !this.#of10TableId) {
+      if (this.version === 'OpenFlow10' && msg.table !== 0 && msg.table !== OFPTT_ALL && !of.of10TableId) {
         // OpenFlow 1.0 names a table only after the Nicira extension is turned on.
-        this.#of10TableId = true;
-        this.#write(encode({ type: 'flow_mod_table_id', xid: this.#xids.next(), enable: true }, 'OpenFlow10'));
+        of.send({ type: 'flow_mod_table_id', xid: of.xids.next(), enable: true });
+        of.of10TableId = true;
+        of.encodeOptions = { ...of.encodeOptions, of10TableId: true };
       }
     } else if (msg.type === 'packet_out') {
       this.counters.packetOuts++;
     }
-    this.#write(encode(msg, this.version, { of10TableId: this.#of10TableId }));
+    of.send(msg);
   }
 
   /**
@@ -213,7 +224,7 @@ export class SwitchConnection {
     } else {
       entry = flow;
     }
-    const xid = this.#xids.next();
+    const xid = this.nextXid();
     const fm = flowModFromEntry(entry, { xid, command });
     this.send({ ...fm, table: table ?? fm.table, bufferId: opts.bufferId ?? NO_BUFFER });
     return xid;
@@ -226,7 +237,7 @@ export class SwitchConnection {
    */
   packetOut(frame: Uint8Array, inPort: number, actions: string | readonly Ofpact[], opts: { readonly bufferId?: number } = {}): number {
     const acts = typeof actions === 'string' ? parseActions(actions, { version: this.version, match: catchAllMatch() }) : actions;
-    const xid = this.#xids.next();
+    const xid = this.nextXid();
     const bufferId = opts.bufferId ?? NO_BUFFER;
     this.send({ type: 'packet_out', xid, bufferId, inPort, actions: acts, data: bufferId === NO_BUFFER ? frame : new Uint8Array(0) });
     return xid;
@@ -235,7 +246,7 @@ export class SwitchConnection {
   /** Resolves when the switch has processed everything sent before (BARRIER_REPLY). */
   barrier(): Promise<void> {
     return new Promise((resolve, reject) => {
-      const xid = this.#xids.next();
+      const xid = this.nextXid();
       this.#pending.set(xid, { parts: [], done: () => resolve(), fail: reject });
       this.send({ type: 'barrier_request', xid });
     });
@@ -268,77 +279,24 @@ export class SwitchConnection {
       fail(new ConnectionClosedError(`${this.channel.name}: connection closed`));
       return;
     }
-    const xid = this.#xids.next();
+    const xid = this.nextXid();
     this.#pending.set(xid, { parts: [], done, fail });
     this.send({ type: 'multipart_request', xid, flags: 0, body });
-  }
-
-  #write(bytes: Uint8Array): void {
-    if (this.#state !== 'closed') this.channel.write(bytes);
   }
 
   #log(text: string): void {
     this.#opts.log(`${this.channel.name}: ${text}`);
   }
 
-  #data(chunk: Uint8Array): void {
-    this.#lastRxMs = this.#opts.clock.nowMs();
-    this.#echoOut = false;
-    let frames: Uint8Array[];
-    try {
-      frames = this.#frames.push(chunk);
-    } catch (e) {
-      this.#log(`dropping connection: ${e instanceof WireError ? e.message : String(e)}`);
-      this.channel.abort();
-      return;
-    }
-    for (const bytes of frames) {
-      if (this.#state === 'closed') return;
-      const d = decode(bytes, { of10TableId: this.#of10TableId });
-      if (d instanceof OfDecodeError) {
-        this.counters.errors++;
-        this.#log(`bad message from switch: ${d.message}`);
-        this.#write(d.reply(this.#version));
-        continue;
-      }
-      if (d.msg.type === 'hello') {
-        this.#hello(d.wireVersion, d.msg.versions);
-        continue;
-      }
-      if (this.#version === undefined) {
-        this.#log(`${d.msg.type} before HELLO; dropping connection`);
-        this.channel.abort();
-        return;
-      }
-      this.#message(d.msg);
-    }
-  }
-
-  #hello(headerVersion: number, versions: MessageOf<'hello'>['versions']): void {
-    if (this.#state !== 'hello') return;
-    const v = negotiateVersion(this.#opts.versions, { headerVersion, versions });
-    if (v === undefined) {
-      const offered = versions.length > 0 ? versions.join(', ') : `up to wire version ${headerVersion}`;
-      this.#log(`version negotiation failed: we speak ${this.#opts.versions.join(', ')}, the switch ${offered}`);
-      const data = new TextEncoder().encode(`We support ${this.#opts.versions.join(', ')}, you support ${offered}.`);
-      const oldest = this.#opts.versions.reduce((a, b) => (wireVersion(b) < wireVersion(a) ? b : a));
-      this.#write(encode(errorMessage('OFPHFC_INCOMPATIBLE', oldest, { xid: 0, data }), oldest));
-      this.channel.close();
-      return;
-    }
+  #ready(v: OfVersion): void {
     this.#version = v;
     this.#state = 'features';
     this.#log(`negotiated ${v}`);
-    this.send({ type: 'features_request', xid: this.#xids.next() });
+    this.send({ type: 'features_request', xid: this.nextXid() });
   }
 
   #message(m: OfMessage): void {
     switch (m.type) {
-      case 'echo_request':
-        this.send({ type: 'echo_reply', xid: m.xid, data: m.data });
-        return;
-      case 'echo_reply':
-        return;
       case 'features_reply':
         if (this.#state !== 'features') return;
         this.#dpid = m.datapathId;
@@ -415,7 +373,7 @@ export class SwitchConnection {
   }
 
   #configure(): void {
-    this.send({ type: 'set_config', xid: this.#xids.next(), flags: 0, missSendLen: this.#opts.missSendLen });
+    this.send({ type: 'set_config', xid: this.nextXid(), flags: 0, missSendLen: this.#opts.missSendLen });
     this.#state = 'ready';
     this.#log(`switch ${this.dpidText} connected (${this.version}, ${this.#ports.size} ports)`);
     this.#hooks.ready(this);
@@ -429,32 +387,10 @@ export class SwitchConnection {
     else this.#early.push(m);
   }
 
-  #armProbe(): void {
-    const interval = this.#opts.probeIntervalMs;
-    if (interval <= 0 || this.#state === 'closed') return;
-    this.#cancelProbe = this.#opts.clock.setTimer(interval, () => {
-      this.#cancelProbe = undefined;
-      if (this.#state === 'closed') return;
-      const idle = this.#opts.clock.nowMs() - this.#lastRxMs;
-      if (this.#echoOut && idle >= 2 * interval) {
-        this.#log(`no response to inactivity probe after ${Math.round(idle / 1000)} seconds, disconnecting`);
-        this.channel.abort();
-        return;
-      }
-      if (!this.#echoOut && idle >= interval && this.#version !== undefined) {
-        this.#echoOut = true;
-        this.send({ type: 'echo_request', xid: this.#xids.next(), data: new Uint8Array(0) });
-      }
-      this.#armProbe();
-    });
-  }
-
   #closed(reason: string | null): void {
     if (this.#state === 'closed') return;
     const wasReady = this.#state === 'ready';
     this.#state = 'closed';
-    this.#cancelProbe?.();
-    this.#cancelProbe = undefined;
     const pending = [...this.#pending.values()];
     this.#pending.clear();
     for (const p of pending) p.fail(new ConnectionClosedError(`${this.channel.name}: connection closed${reason ? ` (${reason})` : ''}`));

@@ -125,6 +125,13 @@ export class OfChannel {
     this.channel.write(bytes);
   }
 
+  /** Closes after what is queued, reporting `reason` (not whatever the channel says). */
+  #closeWith(reason: string): void {
+    const { channel } = this;
+    this.#ended(reason);
+    channel.close();
+  }
+
   #ended(reason: string | null): void {
     if (this.#closed) return;
     this.#closed = true;
@@ -142,8 +149,9 @@ export class OfChannel {
       const now = this.#opts.timers.now();
       if (now < this.#lastRx + ms * MS) return this.#armProbe();
       if (this.#probeSent) {
-        this.channel.abort();
+        // Ended first, so the reason is ours and not the channel's.
         this.#ended(`no response to inactivity probe after ${(2 * ms) / 1000} seconds`);
+        this.channel.abort();
         return;
       }
       this.#probeSent = true;
@@ -162,8 +170,7 @@ export class OfChannel {
       if (!(e instanceof WireError)) throw e;
       // The stream can no longer be framed: say why, then hang up (as OVS does).
       this.sendError(e.error, chunk.subarray(0, 64), e.detail);
-      this.channel.close();
-      this.#ended(`framing error: ${e.detail}`);
+      this.#closeWith(`framing error: ${e.detail}`);
       return;
     }
     const wasSilent = this.#probeSent;
@@ -219,8 +226,7 @@ export class OfChannel {
       const why = d instanceof OfDecodeError ? d.detail : `${d.msg.type} before hello`;
       this.#opts.onRefused?.('OFPHFC_EPERM', why);
       this.#write(encode(errorMessage('OFPHFC_EPERM', v, { xid: 0, data: raw.subarray(0, 64) }), v));
-      this.channel.close();
-      this.#ended(`handshake failed: ${why}`);
+      this.#closeWith(`handshake failed: ${why}`);
       return;
     }
     const v = negotiateVersion(this.#offer, { headerVersion: d.wireVersion, versions: d.msg.versions });
@@ -229,8 +235,7 @@ export class OfChannel {
       const text = new TextEncoder().encode(`We support ${this.#offer.join(', ')}, you support version 0x${d.wireVersion.toString(16)}`);
       this.#opts.onRefused?.('OFPHFC_INCOMPATIBLE', 'no common version');
       this.#write(encode(errorMessage('OFPHFC_INCOMPATIBLE', oldest, { xid: d.msg.xid, data: text }), oldest));
-      this.channel.close();
-      this.#ended('version negotiation failed');
+      this.#closeWith('version negotiation failed');
       return;
     }
     this.#version = v;
