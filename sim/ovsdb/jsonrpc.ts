@@ -365,6 +365,14 @@ export class JsonRpcPeer {
     this.#send({ kind: 'notify', method, params });
   }
 
+  /**
+   * A notification whose params are already JSON text (the same bytes `notify` would
+   * write): lets a server encode one update once for every client that gets it.
+   */
+  notifyEncoded(method: string, paramsJson: string): void {
+    if (!this.#closed) this.channel.write(`{"id":null,"method":${JSON.stringify(method)},"params":${paramsJson}}`);
+  }
+
   reply(id: Json, result: Json): void {
     this.#send({ kind: 'reply', id, result });
   }

@@ -122,6 +122,16 @@ export class Monitor {
   readonly version: MonitorVersion;
   readonly #schema: DbSchema;
   readonly #tables: TableMonitor[];
+  /**
+   * Equal for two monitors that send the same updates for every commit (same version,
+   * same requests, same condition changes since): the server computes and encodes an
+   * update once per commit for all of them.
+   */
+  #signature = '';
+
+  get signature(): string {
+    return this.#signature;
+  }
 
   private constructor(schema: DbSchema, version: MonitorVersion, tables: TableMonitor[]) {
     this.#schema = schema;
@@ -196,7 +206,9 @@ export class Monitor {
       if (sawCondition) tm.condition = conditions;
       tables.push(tm);
     }
-    return new Monitor(schema, version, tables);
+    const monitor = new Monitor(schema, version, tables);
+    monitor.#signature = `${version}:${JSON.stringify(requests)}`;
+    return monitor;
   }
 
   /** Table names this monitor watches. */
@@ -248,6 +260,7 @@ export class Monitor {
    */
   changeConditions(requests: Json, snapshot: (table: string) => ReadonlyMap<string, Row>): TableUpdates | null {
     if (!isObject(requests)) throw new MonitorRequestError('monitor-cond-change-requests must be object', undefined);
+    this.#signature += `|${JSON.stringify(requests)}`;
     const changes: [TableMonitor, Clause[] | null][] = [];
     for (const [name, value] of Object.entries(requests)) {
       const tm = this.#tables.find((t) => t.table.name === name);

@@ -168,7 +168,8 @@ export class OvsdbServer {
 
   #committed(entry: DbEntry, c: CommitInfo): void {
     entry.remember(c);
-    for (const s of this.#sessions) s.committed(entry, c);
+    const shared = new Map<string, string | null>();
+    for (const s of this.#sessions) s.committed(entry, c, shared);
     // Waiting transactions re-run after the committing call has returned, never inside it.
     if (this.#retryQueued.size === 0) this.clock.defer(() => this.#retryWaiting());
     this.#retryQueued.add(entry);

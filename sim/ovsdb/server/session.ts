@@ -342,12 +342,27 @@ export class Session implements JsonRpcHandler, LockHolder {
     else this.peer.notify('update3', [m.id, txnId, updates]);
   }
 
-  /** A commit on `entry`: send each monitor of this session what it is owed. */
-  committed(entry: DbEntry, commit: CommitInfo): void {
+  /**
+   * A commit on `entry`: send each monitor of this session what it is owed. `shared`
+   * holds, per monitor signature, the update already encoded for another session (null:
+   * nothing to send), so identical monitors cost one computation per commit.
+   */
+  committed(entry: DbEntry, commit: CommitInfo, shared: Map<string, string | null>): void {
     for (const m of this.#monitors.values()) {
       if (m.entry !== entry) continue;
-      const updates = m.monitor.update(commit);
-      if (updates !== null) this.#sendUpdate(m, updates, commit.txnId);
+      const sig = m.monitor.signature;
+      let text = shared.get(sig);
+      if (text === undefined) {
+        const updates = m.monitor.update(commit);
+        text = updates === null ? null : JSON.stringify(updates);
+        shared.set(sig, text);
+      }
+      if (text === null) continue;
+      const v = m.monitor.version;
+      const id = JSON.stringify(m.id);
+      if (v === 1) this.peer.notifyEncoded('update', `[${id},${text}]`);
+      else if (v === 2) this.peer.notifyEncoded('update2', `[${id},${text}]`);
+      else this.peer.notifyEncoded('update3', `[${id},${JSON.stringify(commit.txnId)},${text}]`);
     }
   }
 
