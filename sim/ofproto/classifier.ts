@@ -33,6 +33,7 @@ import type { Field } from '../flow/fields.js';
 import { fieldByName } from '../flow/fields.js';
 import type { FlowKey, FlowMask } from '../flow/key.js';
 import type { Match } from '../flow/match.js';
+import { copyKey } from '../flow/key-slab.js';
 import { PrefixTrie, plensHas } from './trie.js';
 
 export interface ClsRule<T> {
@@ -156,6 +157,12 @@ class Subtable<T> {
   }
 }
 
+function maskHash(mask: Uint32Array): number {
+  let h = 0;
+  for (let i = 0; i < FLOW_WORDS; i++) h = mix(h, mask[i]!);
+  return h;
+}
+
 function ctz32(x: number): number {
   if (x === 0) return 32;
   return 31 - Math.clz32(x & -x);
@@ -201,7 +208,8 @@ function setPrefixBits(wc: Uint32Array, f: Field, bits: number): void {
 
 export class Classifier<T> {
   #subtables: Subtable<T>[] = [];
-  readonly #byMask = new Map<string, Subtable<T>>();
+  /** Subtables by a hash of their mask (a few may share one hash). */
+  readonly #byMask = new Map<number, Subtable<T>[]>();
   readonly #tries: TrieCtx[];
   #nRules = 0;
 
@@ -227,14 +235,16 @@ export class Classifier<T> {
   }
 
   insert(match: Match, priority: number, data: T): ClsRule<T> {
-    const key = Uint32Array.from(match.key);
+    const key = copyKey(match.key);
     for (let i = 0; i < FLOW_WORDS; i++) key[i] = (key[i]! & match.mask[i]!) >>> 0;
     const rule: InternalRule<T> = { match: { key, mask: match.mask }, priority, data, subtable: null };
-    const maskId = Array.prototype.join.call(match.mask, ',');
-    let st = this.#byMask.get(maskId);
+    let st = this.#subtableOf(match.mask);
     if (!st) {
       st = new Subtable<T>(match.mask, this.#tries);
-      this.#byMask.set(maskId, st);
+      const h = maskHash(match.mask);
+      const list = this.#byMask.get(h);
+      if (list) list.push(st);
+      else this.#byMask.set(h, [st]);
       this.#subtables.push(st);
     }
     rule.subtable = st;
@@ -299,7 +309,10 @@ export class Classifier<T> {
       const lastSt = this.#subtables.pop()!;
       if (lastSt !== st) this.#subtables[at] = lastSt;
       this.#sortSubtables();
-      this.#byMask.delete(Array.prototype.join.call(st.mask, ','));
+      const h = maskHash(st.mask);
+      const list = this.#byMask.get(h)!;
+      list.splice(list.indexOf(st), 1);
+      if (list.length === 0) this.#byMask.delete(h);
       return;
     }
     if (r.priority === st.maxPriority && left === 0) {
@@ -339,19 +352,29 @@ export class Classifier<T> {
 
   /** Exact-match search for a rule with this match and priority (for flow-mod strict). */
   findExact(match: Match, priority: number): ClsRule<T> | null {
-    const st = this.#byMask.get(Array.prototype.join.call(match.mask, ','));
+    const st = this.#subtableOf(match.mask);
     if (!st) return null;
-    const key = Uint32Array.from(match.key);
-    for (let i = 0; i < FLOW_WORDS; i++) key[i] = (key[i]! & match.mask[i]!) >>> 0;
-    const bucket = st.buckets.get(st.hashRange(key, 0, st.words.length, 0));
+    // hashRange masks the key itself: no masked copy is needed.
+    const bucket = st.buckets.get(st.hashRange(match.key, 0, st.words.length, 0));
     if (!bucket) return null;
+    const mask = match.mask;
     for (const r of bucket) {
       if (r.priority !== priority) continue;
       let same = true;
-      for (let i = 0; i < FLOW_WORDS && same; i++) same = r.match.key[i] === key[i];
+      for (let i = 0; i < FLOW_WORDS && same; i++) same = r.match.key[i] === ((match.key[i]! & mask[i]!) >>> 0);
       if (same) return r;
     }
     return null;
+  }
+
+  #subtableOf(mask: Uint32Array): Subtable<T> | undefined {
+    const list = this.#byMask.get(maskHash(mask));
+    if (!list) return undefined;
+    outer: for (const st of list) {
+      for (let i = 0; i < FLOW_WORDS; i++) if (st.mask[i] !== mask[i]) continue outer;
+      return st;
+    }
+    return undefined;
   }
 
   #findWc(st: Subtable<T>, key: FlowKey, wc: FlowMask): InternalRule<T> | null {
