@@ -391,6 +391,11 @@ export class OvsSandbox {
     this.#ports = want;
   }
 
+  /** Runs ovs-vsctl (with --no-wait is not implied) against the sandbox's database. */
+  async vsctl(...args: string[]): Promise<RunResult> {
+    return this.#vsctl(...args);
+  }
+
   /** Deletes every flow of every table. */
   async delFlows(): Promise<void> {
     await this.#check('ovs-ofctl', ['-O', 'OpenFlow15', 'del-flows', this.#mgmt()]);
