@@ -36,13 +36,10 @@ export interface Channel {
 export function socketChannel(sock: Socket, name: string): Channel {
   let receiver: ChannelReceiver | null = null;
   let done = false;
-  // Writes made in one turn of the event loop go out in one system call (writev):
-  // a commit answers one client and notifies many, each a separate message.
-  let corked = false;
-  const uncork = (): void => {
-    corked = false;
-    sock.uncork();
-  };
+  // Each write goes to the kernel at once, as OVS's jsonrpc does. Corking until the end of
+  // the event-loop turn saved system calls but held every reply to a batch of pipelined
+  // requests until the whole batch was processed, so the two ends took turns idling
+  // (measured: monitor updates/s 0.8x Debian's ovsdb-server corked, 1.05-1.18x not).
   const finish = (reason: string | null): void => {
     if (done) return;
     done = true;
@@ -62,11 +59,6 @@ export function socketChannel(sock: Socket, name: string): Channel {
     },
     write(chunk) {
       if (done || sock.destroyed) return;
-      if (!corked) {
-        corked = true;
-        sock.cork();
-        process.nextTick(uncork);
-      }
       sock.write(chunk);
     },
     get backlog() {
