@@ -93,17 +93,17 @@ export class Writer {
   }
 }
 
+// The reader reads bytes directly rather than through a DataView: messages are parsed
+// with a sub-reader per TLV, action and instruction, and a view per reader was a tenth
+// of the time of decoding a flow-mod.
 export class Reader {
-  readonly #view: DataView;
   #pos = 0;
 
   constructor(
     readonly data: Uint8Array,
     /** The error a short read raises. */
     readonly lenError: OfpErrorName = 'OFPBRC_BAD_LEN',
-  ) {
-    this.#view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  }
+  ) {}
 
   get pos(): number {
     return this.#pos;
@@ -122,16 +122,18 @@ export class Reader {
   }
 
   u8(what = 'u8'): number {
-    return this.#view.getUint8(this.#take(1, what));
+    return this.data[this.#take(1, what)]!;
   }
   u16(what = 'u16'): number {
-    return this.#view.getUint16(this.#take(2, what));
+    const at = this.#take(2, what);
+    return (this.data[at]! << 8) | this.data[at + 1]!;
   }
   u32(what = 'u32'): number {
-    return this.#view.getUint32(this.#take(4, what));
+    return be32(this.data, this.#take(4, what));
   }
   u64(what = 'u64'): bigint {
-    return this.#view.getBigUint64(this.#take(8, what));
+    const at = this.#take(8, what);
+    return (BigInt(be32(this.data, at)) << 32n) | BigInt(be32(this.data, at + 4));
   }
   uint(n: number, what = 'uint'): bigint {
     const at = this.#take(n, what);
@@ -154,13 +156,19 @@ export class Reader {
   }
   /** A sub-reader over the next `n` bytes, which are consumed here. */
   sub(n: number, what: string, lenError: OfpErrorName = this.lenError): Reader {
-    return new Reader(this.bytes(n, what), lenError);
+    // A view, not a copy: what a reader hands out to keep (`bytes`) is copied there.
+    const at = this.#take(n, what);
+    return new Reader(this.data.subarray(at, at + n), lenError);
   }
   rest(): Uint8Array {
     return this.bytes(this.remaining, 'rest');
   }
   peekU16(at = 0): number {
     if (this.#pos + at + 2 > this.data.length) throw new WireError(this.lenError, `peek past the end at offset ${this.#pos + at}`);
-    return this.#view.getUint16(this.#pos + at);
+    return (this.data[this.#pos + at]! << 8) | this.data[this.#pos + at + 1]!;
   }
+}
+
+function be32(b: Uint8Array, at: number): number {
+  return ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
 }
