@@ -7,18 +7,21 @@
  */
 import { FLOW_WORDS } from './layout.js';
 import type { Field } from './fields.js';
+import { allocKey } from './key-slab.js';
 
 /** A flow key: the headers and metadata of one packet, in the layout of `layout.ts`. */
 export type FlowKey = Uint32Array;
 /** A mask over a flow key: 1 bits are matched (un-wildcarded). */
 export type FlowMask = Uint32Array;
 
+/** A new all-zero key, carved from a shared slab (see key-slab.ts for why). */
 export function newKey(): FlowKey {
-  return new Uint32Array(FLOW_WORDS);
+  return allocKey();
 }
 
+/** A new all-zero mask: everything wildcarded. */
 export function newMask(): FlowMask {
-  return new Uint32Array(FLOW_WORDS);
+  return allocKey();
 }
 
 /** All ones over the field's value bits. */
