@@ -4,62 +4,19 @@
  * between), and the outputs must be equal once durations and idle ages are blanked.
  * Fails (never skips) without OVS: scripts/setup.sh installs it.
  */
-import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bufferIo } from '../../sim/cli/io.js';
-import { run } from '../../sim/cli/program.js';
-import { findOvs, OvsSandbox } from '../support/ovs-sandbox.js';
-
-interface Result {
-  readonly out: string;
-  readonly err: string;
-  readonly code: number;
-}
+import { ofctlTranscript, ourOfctl, normalizeOfctl, realOfctl, type Ofctl, type OfctlResult } from '../support/ofctl-runs.js';
+import { OvsSandbox } from '../support/ovs-sandbox.js';
 
 let sb: OvsSandbox;
 let mgmt: string;
 
-function real(args: readonly string[], stdin?: string): Promise<Result> {
-  const bin = findOvs().tools['ovs-ofctl'];
-  return new Promise((resolve) => {
-    const child = execFile(bin, [...args], { env: { ...process.env, OVS_RUNDIR: sb.dir }, timeout: 30_000, maxBuffer: 64 << 20 }, (err, out, errText) => {
-      resolve({ out, err: errText, code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1 });
-    });
-    if (stdin !== undefined) child.stdin?.end(stdin);
-  });
-}
-
-async function ours(args: readonly string[]): Promise<Result> {
-  const io = bufferIo();
-  const code = await run(['ofctl', ...args], io);
-  return { out: io.stdout, err: io.stderr, code };
-}
-
-/** Blanks what changes between two runs: durations, idle ages, log lines of ovs-ofctl itself. */
-function norm(s: string): string {
-  return s
-    .replace(/duration=[0-9.]+s/g, 'duration=X')
-    .replace(/duration[0-9.]+s/g, 'durationX')
-    .replace(/idle_age=[0-9]+/g, 'idle_age=X')
-    .replace(/hard_age=[0-9]+, /g, '')
-    .replace(/^ovsim: /gm, 'ovs-ofctl: ')
-    .split('\n')
-    .filter((l) => !/\|fatal_signal\|/.test(l))
-    .join('\n');
-}
-
-/** Runs `steps` with one tool, each step's output normalized and labelled. */
-async function transcript(tool: (a: readonly string[]) => Promise<Result>, steps: readonly (readonly string[])[]): Promise<string> {
-  await sb.delFlows();
-  let t = '';
-  for (const s of steps) {
-    const r = await tool(s);
-    t += `$ ${s.join(' ')}\n${norm(r.out)}${norm(r.err)}[exit ${r.code}]\n`;
-  }
-  return t;
-}
+const real = (args: readonly string[], stdin?: string): Promise<OfctlResult> => realOfctl(sb.dir, args, stdin);
+const ours = ourOfctl;
+const norm = normalizeOfctl;
+const transcript = (tool: Ofctl, steps: readonly (readonly string[])[]): Promise<string> => ofctlTranscript(tool, steps, () => sb.delFlows());
 
 beforeAll(async () => {
   sb = await OvsSandbox.start();

@@ -4,56 +4,17 @@
  * with each tool (tables emptied in between) and the outputs must agree once durations
  * and idle ages are blanked. Fails (never skips) without OVS: scripts/setup.sh.
  */
-import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bufferIo } from '../../sim/cli/io.js';
-import { run } from '../../sim/cli/program.js';
 import { startLiveBridge, type LiveBridge } from '../interop/ofctl-live.js';
-import { findOvs } from '../support/ovs-sandbox.js';
-
-interface Result {
-  readonly out: string;
-  readonly err: string;
-  readonly code: number;
-}
+import { ofctlTranscript, ourOfctl, realOfctl, type Ofctl, type OfctlResult } from '../support/ofctl-runs.js';
 
 let lb: LiveBridge;
 
-function real(args: readonly string[]): Promise<Result> {
-  const bin = findOvs().tools['ovs-ofctl'];
-  return new Promise((resolve) => {
-    execFile(bin, [...args], { env: { ...process.env, OVS_RUNDIR: lb.dir }, timeout: 30_000, maxBuffer: 64 << 20 }, (err, out, errText) => {
-      resolve({ out, err: errText, code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1 });
-    });
-  });
-}
-
-async function ours(args: readonly string[]): Promise<Result> {
-  const io = bufferIo();
-  const code = await run(['ofctl', ...args], io);
-  return { out: io.stdout, err: io.stderr, code };
-}
-
-function norm(s: string): string {
-  return s
-    .replace(/duration=[0-9.]+s/g, 'duration=X')
-    .replace(/duration[0-9.]+s/g, 'durationX')
-    .replace(/idle_age=[0-9]+/g, 'idle_age=X')
-    .replace(/hard_age=[0-9]+, /g, '')
-    .replace(/^ovsim: /gm, 'ovs-ofctl: ');
-}
-
-async function transcript(tool: (a: readonly string[]) => Promise<Result>, steps: readonly (readonly string[])[]): Promise<string> {
-  await ours(['-O', 'OpenFlow13', 'del-flows', lb.target]);
-  let t = '';
-  for (const s of steps) {
-    const r = await tool(s);
-    t += `$ ${s.join(' ')}\n${norm(r.out)}${norm(r.err)}[exit ${r.code}]\n`;
-  }
-  return t;
-}
+const real = (args: readonly string[], stdin?: string): Promise<OfctlResult> => realOfctl(lb.dir, args, stdin);
+const ours = ourOfctl;
+const transcript = (tool: Ofctl, steps: readonly (readonly string[])[]): Promise<string> => ofctlTranscript(tool, steps, () => ours(['-O', 'OpenFlow13', 'del-flows', lb.target]));
 
 beforeAll(async () => {
   lb = await startLiveBridge({ ports: [1, 2, 3] });
