@@ -11,7 +11,7 @@ import type { Command } from 'commander';
 import { Database, DatabaseOpenError } from '../ovsdb/database.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../ovsdb/jsonrpc.js';
 import { ListenError, startOvsdbServer } from '../ovsdb/server/listen.js';
-import { RemoteSyntaxError } from '../ovsdb/server/remotes.js';
+import { RemoteSyntaxError } from '../stream/passive-remote.js';
 import type { Io } from './io.js';
 import type { CommandState } from './program.js';
 import { UsageError } from './usage-error.js';

@@ -8,7 +8,8 @@ export {
   type ConnectionCounters, type DumpFlowsOptions, type FlowModOptions,
 } from './connection.js';
 export { Controller, type AttachOptions, type ControllerOptions } from './controller.js';
-export { OFP_TCP_PORT, parseListenRemote, RemoteSyntaxError, type ControllerListener, type ListenRemote } from './listen.js';
+export { parseListenRemote, type ControllerListener } from './listen.js';
+export { OFP_TCP_PORT, RemoteSyntaxError, type PassiveRemote } from '../stream/passive-remote.js';
 export { hub } from './apps/hub.js';
 export { LearningSwitch, learningSwitch, type LearningSwitchOptions } from './apps/learning.js';
 export {

@@ -6,35 +6,11 @@
 import { unlinkSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { socketChannel, type Channel } from '../ovsdb/channel.js';
+import { formatPassiveRemote, OFP_TCP_PORT, parsePassiveRemote, type PassiveRemote } from '../stream/passive-remote.js';
 
-export const OFP_TCP_PORT = 6653;
-
-export type ListenRemote =
-  | { readonly kind: 'ptcp'; readonly port: number; readonly host: string }
-  | { readonly kind: 'punix'; readonly path: string };
-
-/** A remote that cannot be read; the message quotes it. */
-export class RemoteSyntaxError extends Error {
-  override readonly name = 'RemoteSyntaxError';
-}
-
-/** Reads `ptcp:[PORT][:IP]` or `punix:PATH`. */
-export function parseListenRemote(text: string): ListenRemote {
-  const colon = text.indexOf(':');
-  const kind = colon < 0 ? text : text.slice(0, colon);
-  const rest = colon < 0 ? '' : text.slice(colon + 1);
-  if (kind === 'punix') {
-    if (rest === '') throw new RemoteSyntaxError(`${text}: punix needs a socket path (punix:PATH)`);
-    return { kind, path: rest };
-  }
-  if (kind === 'ptcp') {
-    const m = /^(\d*)(?::(?:\[([0-9A-Fa-f:.]+)\]|([0-9A-Za-z.-]+)))?$/.exec(rest);
-    if (m === null) throw new RemoteSyntaxError(`${text}: expected ptcp:[PORT][:IP]`);
-    const port = m[1] === '' ? OFP_TCP_PORT : Number(m[1]);
-    if (port > 65535) throw new RemoteSyntaxError(`${text}: bad port "${m[1]}"`);
-    return { kind, port, host: m[2] ?? m[3] ?? '127.0.0.1' };
-  }
-  throw new RemoteSyntaxError(`${text}: unknown listening remote "${kind}" (expected ptcp:[PORT][:IP] or punix:PATH)`);
+/** Reads `ptcp:[PORT][:IP]` (port 6653 by default) or `punix:PATH`. */
+export function parseListenRemote(text: string): PassiveRemote {
+  return parsePassiveRemote(text, OFP_TCP_PORT);
 }
 
 export interface ControllerListener {
@@ -70,7 +46,7 @@ export async function listenOn(remote: string, accept: (ch: Channel) => void): P
   });
   const addr = server.address();
   const port = r.kind === 'ptcp' && addr !== null && typeof addr === 'object' ? addr.port : 0;
-  const bound = r.kind === 'punix' ? `punix:${r.path}` : `ptcp:${port}:${r.host.includes(':') ? `[${r.host}]` : r.host}`;
+  const bound = formatPassiveRemote(r.kind === 'punix' ? r : { ...r, port });
   let closing: Promise<void> | undefined;
   return {
     remote: bound,

@@ -33,6 +33,7 @@ import type { OfVersion } from '../openflow/version.js';
 import type { OfpErrorName } from '../openflow/wire/errors.js';
 import type { FlowMod, MessageOf, OfMessage, PortDesc } from '../openflow/wire/messages.js';
 import { socketChannel, type Channel } from '../ovsdb/channel.js';
+import { formatPassiveRemote, OFP_TCP_PORT, parsePassiveRemote } from '../stream/passive-remote.js';
 import { applyFlowMod, type FlowModResult } from './flow-mod.js';
 import { Ofconn, type OfconnKind } from './ofconn.js';
 import type { OfDirection, OfTimers } from '../openflow/channel.js';
@@ -200,37 +201,31 @@ export class Connmgr {
   }
 
   /**
-   * Listens on `punix:PATH` or `ptcp:PORT[:IP]` (IP defaults to 127.0.0.1; PORT 0 picks
-   * one). Resolves to the target as bound.
+   * Listens on `punix:PATH` or `ptcp:[PORT][:IP]` (port 6653 and 127.0.0.1 by default;
+   * PORT 0 picks one). Resolves to the target as bound.
    */
   async listen(target: string): Promise<string> {
-    const m = /^(punix|ptcp):(.*)$/.exec(target);
-    if (!m) throw new Error(`${target}: expected punix:PATH or ptcp:PORT[:IP]`);
+    const r = parsePassiveRemote(target, OFP_TCP_PORT);
     const net = createServer((sock) => {
       this.#sockets.add(sock);
       sock.on('close', () => this.#sockets.delete(sock));
-      const peer = m[1] === 'punix' ? `unix:${m[2]}` : `tcp:${sock.remoteAddress}:${sock.remotePort}`;
+      const peer = r.kind === 'punix' ? `unix:${r.path}` : `tcp:${sock.remoteAddress}:${sock.remotePort}`;
       const ch = injectedChannel(socketChannel(sock, peer), this.#inject);
       this.#inject(() => this.attach(ch, { kind: 'service', target: peer, probeIntervalMs: 0 }));
     });
-    if (m[1] === 'punix') {
-      const path = m[2]!;
-      if (path === '') throw new Error(`${target}: punix needs a socket path`);
-      if (existsSync(path)) {
-        if (!lstatSync(path).isSocket()) throw new Error(`${target}: ${path} exists and is not a socket`);
-        unlinkSync(path);
+    if (r.kind === 'punix') {
+      if (existsSync(r.path)) {
+        if (!lstatSync(r.path).isSocket()) throw new Error(`${target}: ${r.path} exists and is not a socket`);
+        unlinkSync(r.path);
       }
-      await listenOn(net, target, (cb) => net.listen(path, cb));
-      this.#servers.push({ net, path });
-      return target;
+      await listenOn(net, target, (cb) => net.listen(r.path, cb));
+      this.#servers.push({ net, path: r.path });
+      return formatPassiveRemote(r);
     }
-    const pm = /^(\d+)(?::([0-9.]+))?$/.exec(m[2]!);
-    if (!pm || Number(pm[1]) > 65535) throw new Error(`${target}: expected ptcp:PORT[:IP]`);
-    const host = pm[2] ?? '127.0.0.1';
-    await listenOn(net, target, (cb) => net.listen(Number(pm[1]), host, cb));
+    await listenOn(net, target, (cb) => net.listen(r.port, r.host, cb));
     this.#servers.push({ net });
     const addr = net.address();
-    return `ptcp:${typeof addr === 'object' && addr ? addr.port : pm[1]}:${host}`;
+    return formatPassiveRemote({ ...r, port: typeof addr === 'object' && addr ? addr.port : r.port });
   }
 
   /** Connects out to a controller (`tcp:IP:PORT`, `unix:PATH`, or whatever the connector knows), reconnecting when lost. */

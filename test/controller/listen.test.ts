@@ -26,7 +26,7 @@ describe('listening remotes', () => {
     expect(parseListenRemote('ptcp:0:127.0.0.1')).toEqual({ kind: 'ptcp', port: 0, host: '127.0.0.1' });
     expect(parseListenRemote('ptcp:6633:[::1]')).toEqual({ kind: 'ptcp', port: 6633, host: '::1' });
     expect(parseListenRemote('punix:/tmp/c.sock')).toEqual({ kind: 'punix', path: '/tmp/c.sock' });
-    expect(() => parseListenRemote('tcp:1.2.3.4:6653')).toThrow('tcp:1.2.3.4:6653: unknown listening remote "tcp"');
+    expect(() => parseListenRemote('tcp:1.2.3.4:6653')).toThrow('tcp:1.2.3.4:6653: "tcp" is not a listening remote');
     expect(() => parseListenRemote('ptcp:99999')).toThrow('bad port "99999"');
     expect(() => parseListenRemote('ptcp:abc')).toThrow('expected ptcp:[PORT][:IP]');
     expect(() => parseListenRemote('punix:')).toThrow('punix needs a socket path');

@@ -10,7 +10,7 @@ import { existsSync, lstatSync, unlinkSync } from 'node:fs';
 import { connect, createServer, type Server as NetServer, type Socket } from 'node:net';
 import { socketChannel } from '../channel.js';
 import type { Database } from '../database.js';
-import { formatRemote, parseRemote, type Remote } from './remotes.js';
+import { formatPassiveRemote, OVSDB_TCP_PORT, parsePassiveRemote, type PassiveRemote } from '../../stream/passive-remote.js';
 import { OvsdbServer, type OvsdbServerOptions } from './server.js';
 
 /** A remote that cannot be opened (address in use, path taken); one clear line. */
@@ -44,20 +44,20 @@ function socketAnswers(path: string): Promise<boolean> {
   });
 }
 
-async function prepareUnixPath(remote: Remote & { kind: 'punix' }): Promise<void> {
+async function prepareUnixPath(remote: PassiveRemote & { kind: 'punix' }): Promise<void> {
   if (!existsSync(remote.path)) return;
   const st = lstatSync(remote.path);
-  if (!st.isSocket()) throw new ListenError(`${formatRemote(remote)}: ${remote.path} exists and is not a socket`);
+  if (!st.isSocket()) throw new ListenError(`${formatPassiveRemote(remote)}: ${remote.path} exists and is not a socket`);
   if (await socketAnswers(remote.path)) {
-    throw new ListenError(`${formatRemote(remote)}: ${remote.path} is in use by another server`);
+    throw new ListenError(`${formatPassiveRemote(remote)}: ${remote.path} is in use by another server`);
   }
   unlinkSync(remote.path);
 }
 
-function listenOn(net: NetServer, remote: Remote): Promise<Remote> {
+function listenOn(net: NetServer, remote: PassiveRemote): Promise<PassiveRemote> {
   return new Promise((resolve, reject) => {
     const fail = (e: NodeJS.ErrnoException): void => {
-      const what = formatRemote(remote);
+      const what = formatPassiveRemote(remote);
       if (e.code === 'EADDRINUSE') reject(new ListenError(`${what}: address already in use`));
       else if (e.code === 'EACCES') reject(new ListenError(`${what}: permission denied`));
       else if (e.code === 'EADDRNOTAVAIL') reject(new ListenError(`${what}: address not available on this host`));
@@ -88,10 +88,10 @@ export async function startOvsdbServer(
   opts: StartOptions = {},
 ): Promise<OvsdbServerHandle> {
   const dbs = Array.isArray(databases) ? (databases as readonly Database[]) : [databases as Database];
-  const parsed = remotes.map((r) => parseRemote(r));
+  const parsed = remotes.map((r) => parsePassiveRemote(r, OVSDB_TCP_PORT));
   const server = new OvsdbServer(dbs, opts);
   const listeners: NetServer[] = [];
-  const bound: Remote[] = [];
+  const bound: PassiveRemote[] = [];
   const sockets = new Set<Socket>();
   let counter = 0;
   const probe = opts.tcpProbeIntervalMs ?? 5_000;
@@ -131,7 +131,7 @@ export async function startOvsdbServer(
   let closing: Promise<void> | null = null;
   return {
     server,
-    remotes: bound.map(formatRemote),
+    remotes: bound.map(formatPassiveRemote),
     close() {
       closing ??= (async () => {
         const done = closeListeners();
