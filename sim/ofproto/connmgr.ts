@@ -33,6 +33,7 @@ import type { OfVersion } from '../openflow/version.js';
 import type { OfpErrorName } from '../openflow/wire/errors.js';
 import type { FlowMod, MessageOf, OfMessage, PortDesc } from '../openflow/wire/messages.js';
 import { socketChannel, type Channel } from '../ovsdb/channel.js';
+import { parseActiveRemote } from '../stream/active-remote.js';
 import { formatPassiveRemote, OFP_TCP_PORT, parsePassiveRemote } from '../stream/passive-remote.js';
 import { applyFlowMod, type FlowModResult } from './flow-mod.js';
 import { Ofconn, type OfconnKind } from './ofconn.js';
@@ -597,14 +598,12 @@ function injectedChannel(ch: Channel, inject: (fn: () => void) => void): Channel
 /** Connects to `tcp:IP:PORT` or `unix:PATH` with node sockets. */
 export function socketConnector(inject: (fn: () => void) => void = (fn) => fn()): Connector {
   return (target, done) => {
-    const tcp = /^tcp:(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(target);
-    let sock: Socket;
-    if (tcp) sock = connect(Number(tcp[3]), tcp[1] ?? tcp[2]!);
-    else if (target.startsWith('unix:') && target.length > 5) sock = connect(target.slice(5));
-    else {
-      inject(() => done(`${target}: unknown controller target (use tcp:IP:PORT or unix:PATH)`));
+    const r = parseActiveRemote(target, OFP_TCP_PORT);
+    if (r === null) {
+      inject(() => done(`${target}: unknown controller target (use tcp:IP[:PORT] or unix:PATH)`));
       return;
     }
+    const sock = r.kind === 'unix' ? connect(r.path) : connect(r.port, r.host);
     const onError = (e: Error): void => inject(() => done(`${target}: ${e.message}`));
     sock.once('error', onError);
     sock.once('connect', () => {

@@ -1,8 +1,10 @@
 /**
  * Opens a client channel to an OVSDB server named the way OVS tools name it:
- * `unix:PATH` or `tcp:IP:PORT` (`tcp:[IPv6]:PORT` too).
+ * `unix:PATH` or `tcp:IP[:PORT]` (see stream/active-remote.ts).
  */
 import { connect, type Socket } from 'node:net';
+import { parseActiveRemote, type ActiveRemote } from '../../stream/active-remote.js';
+import { OVSDB_TCP_PORT } from '../../stream/passive-remote.js';
 import { socketChannel, type Channel } from '../channel.js';
 
 /** A connection that could not be made; the message reads like ovs-vsctl's. */
@@ -10,16 +12,10 @@ export class ConnectError extends Error {
   override readonly name = 'ConnectError';
 }
 
-export type Remote = { readonly kind: 'unix'; readonly path: string } | { readonly kind: 'tcp'; readonly host: string; readonly port: number };
-
-export function parseRemote(text: string): Remote {
-  if (text.startsWith('unix:') && text.length > 5) return { kind: 'unix', path: text.slice(5) };
-  const m = /^tcp:(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(text);
-  if (m !== null) {
-    const port = Number(m[3]);
-    if (port > 0 && port < 65536) return { kind: 'tcp', host: m[1] ?? m[2]!, port };
-  }
-  throw new ConnectError(`${text}: unknown or malformed database remote (use unix:PATH or tcp:IP:PORT)`);
+function parseRemote(text: string): ActiveRemote {
+  const r = parseActiveRemote(text, OVSDB_TCP_PORT);
+  if (r === null) throw new ConnectError(`${text}: unknown or malformed database remote (use unix:PATH or tcp:IP[:PORT])`);
+  return r;
 }
 
 const ERRNO_TEXT: Readonly<Record<string, string>> = {
